@@ -1,0 +1,184 @@
+package io.kdstream.core.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * A classifier architecture described by a spec string that travels in every checkpoint manifest.
+ *
+ * <ul>
+ *   <li>{@code mlp:784-96-10} — a multilayer perceptron: input size, hidden sizes, class count; ReLU between layers.</li>
+ *   <li>{@code cnn:28x28-32-64-256-10} — two 3×3 convolution blocks (convolution, batch norm, ReLU, 2×2 max pool)
+ *       with 32 and 64 channels over a 28×28 single-channel image, a 256-unit hidden layer, 10 classes.</li>
+ * </ul>
+ * A suffix {@code :dropout=0.3} adds dropout before each hidden linear layer's output during training.
+ */
+public record Architecture(String kind, int[] layers, int height, int width, float dropout) {
+
+    public static final Architecture FASHION_TEACHER = parse("cnn:28x28-32-64-256-10:dropout=0.3");
+    public static final Architecture FASHION_STUDENT = parse("mlp:784-96-10");
+
+    /** @throws IllegalArgumentException naming the part of the spec that is wrong and the expected form */
+    public static Architecture parse(String spec) {
+        String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
+        if (parts.length < 2 || parts.length > 3) {
+            throw new IllegalArgumentException("architecture '" + spec + "' must look like mlp:784-96-10 or cnn:28x28-32-64-256-10[:dropout=0.3]");
+        }
+        float dropout = 0;
+        if (parts.length == 3) {
+            if (!parts[2].startsWith("dropout=")) {
+                throw new IllegalArgumentException("architecture '" + spec + "': unknown option '" + parts[2] + "', expected dropout=<0..1>");
+            }
+            dropout = Float.parseFloat(parts[2].substring("dropout=".length()));
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("architecture '" + spec + "': dropout must be in [0, 1) but is " + dropout);
+            }
+        }
+        String[] sizes = parts[1].split("-");
+        switch (parts[0]) {
+            case "mlp" -> {
+                int[] layers = positive(spec, sizes, 0);
+                if (layers.length < 2) {
+                    throw new IllegalArgumentException("architecture '" + spec + "': an mlp needs an input size and a class count");
+                }
+                return new Architecture("mlp", layers, 0, 0, dropout);
+            }
+            case "cnn" -> {
+                String[] hw = sizes[0].split("x");
+                if (hw.length != 2 || sizes.length != 5) {
+                    throw new IllegalArgumentException("architecture '" + spec + "': a cnn spec is HxW-c1-c2-hidden-classes, e.g. cnn:28x28-32-64-256-10");
+                }
+                int[] dims = positive(spec, hw, 0);
+                if (dims[0] % 4 != 0 || dims[1] % 4 != 0) {
+                    throw new IllegalArgumentException("architecture '" + spec + "': image sides must be multiples of 4 (two 2x2 pools)");
+                }
+                return new Architecture("cnn", positive(spec, sizes, 1), dims[0], dims[1], dropout);
+            }
+            default -> throw new IllegalArgumentException("architecture '" + spec + "': unknown kind '" + parts[0] + "', expected mlp or cnn");
+        }
+    }
+
+    /** Elements of one input example. */
+    public int inputSize() {
+        return kind.equals("mlp") ? layers[0] : height * width;
+    }
+
+    public int classes() {
+        return layers[layers.length - 1];
+    }
+
+    /** The shape of a batch the block takes: flat vectors for an MLP, one-channel images for a CNN. */
+    public Shape inputShape(int batch) {
+        return kind.equals("mlp") ? new Shape(batch, layers[0]) : new Shape(batch, 1, height, width);
+    }
+
+    /** Trainable parameters, computed from the spec (batch norm's running statistics are not counted). */
+    public long parameterCount() {
+        long count = 0;
+        if (kind.equals("mlp")) {
+            for (int i = 1; i < layers.length; i++) {
+                count += (long) layers[i - 1] * layers[i] + layers[i];
+            }
+            return count;
+        }
+        int c1 = layers[0];
+        int c2 = layers[1];
+        int hidden = layers[2];
+        count += 9L * c1 + c1 + 2L * c1;
+        count += 9L * c1 * c2 + c2 + 2L * c2;
+        long flat = (long) c2 * (height / 4) * (width / 4);
+        count += flat * hidden + hidden;
+        count += (long) hidden * classes() + classes();
+        return count;
+    }
+
+    /** A fresh, uninitialised block for this architecture that outputs logits. */
+    public Block newBlock() {
+        SequentialBlock block = new SequentialBlock();
+        if (kind.equals("mlp")) {
+            block.add(Blocks.batchFlattenBlock(layers[0]));
+            for (int i = 1; i < layers.length - 1; i++) {
+                block.add(Linear.builder().setUnits(layers[i]).build()).add(Activation.reluBlock());
+                addDropout(block);
+            }
+            block.add(Linear.builder().setUnits(classes()).build());
+            return block;
+        }
+        for (int c = 0; c < 2; c++) {
+            block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(layers[c]).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock())
+                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        block.add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(layers[2]).build())
+                .add(Activation.reluBlock());
+        addDropout(block);
+        block.add(Linear.builder().setUnits(classes()).build());
+        return block;
+    }
+
+    /** The canonical spec string, which {@link #parse} reads back. */
+    public String spec() {
+        StringBuilder spec = new StringBuilder(kind).append(':');
+        List<String> parts = new ArrayList<>();
+        if (kind.equals("cnn")) {
+            parts.add(height + "x" + width);
+        }
+        Arrays.stream(layers).forEach(size -> parts.add(String.valueOf(size)));
+        spec.append(String.join("-", parts));
+        if (dropout > 0) {
+            spec.append(":dropout=").append(dropout);
+        }
+        return spec.toString();
+    }
+
+    @Override
+    public String toString() {
+        return spec();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Architecture that && spec().equals(that.spec());
+    }
+
+    @Override
+    public int hashCode() {
+        return spec().hashCode();
+    }
+
+    private void addDropout(SequentialBlock block) {
+        if (dropout > 0) {
+            block.add(Dropout.builder().optRate(dropout).build());
+        }
+    }
+
+    private static int[] positive(String spec, String[] values, int from) {
+        int[] out = new int[values.length - from];
+        for (int i = from; i < values.length; i++) {
+            try {
+                out[i - from] = Integer.parseInt(values[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("architecture '" + spec + "': '" + values[i] + "' is not a whole number");
+            }
+            if (out[i - from] <= 0) {
+                throw new IllegalArgumentException("architecture '" + spec + "': sizes must be positive but found " + values[i]);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package io.kdstream.core.training;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.nn.Parameter;
+import io.kdstream.core.distill.DistillationLoss;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Classifier;
+import io.kdstream.core.model.WeightsCodec;
+
+/**
+ * A classifier under training: one {@link #step} is one optimizer update on a batch with the distillation loss.
+ *
+ * <p>Not thread-safe: one thread trains. Native memory of each step lives in its own scope and is freed when the
+ * step ends.
+ */
+public final class Learner implements AutoCloseable {
+
+    private final Architecture architecture;
+    private final Model model;
+    private final Trainer trainer;
+    private final DistillationLoss loss;
+    private long steps;
+
+    /**
+     * @param initialWeights weights to start from (a checkpoint to resume), or null for a fresh Xavier initialisation
+     */
+    public Learner(Architecture architecture, Device device, DistillationLoss loss, OptimizerSettings optimizer,
+                   byte[] initialWeights) {
+        this.architecture = architecture;
+        this.loss = loss;
+        this.model = Model.newInstance("learner-" + architecture.kind(), device);
+        model.setBlock(architecture.newBlock());
+        if (initialWeights != null) {
+            // Loaded parameters count as initialised, so the trainer below keeps them and only attaches gradients.
+            load(initialWeights);
+        }
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                .optOptimizer(optimizer.build())
+                .optDevices(new Device[]{device})
+                .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+        this.trainer = model.newTrainer(config);
+        trainer.initialize(architecture.inputShape(1));
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public DistillationLoss loss() {
+        return loss;
+    }
+
+    /** Optimizer updates made so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * One optimizer update.
+     *
+     * @param inputs      row-major batch, {@code batch × inputSize} values on the [0, 1] scale
+     * @param teacher     row-major teacher probabilities at the loss's temperature, {@code batch × classes}
+     * @param trueLabels  the true class per example, or −1 where unknown
+     * @return the batch's mean loss
+     */
+    public float step(float[] inputs, int batch, float[] teacher, int[] trueLabels) {
+        int classes = architecture.classes();
+        float[] labels = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = trueLabels[i];
+        }
+        float value;
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDArray x = scope.create(inputs, architecture.inputShape(batch));
+            NDList targets = new NDList(scope.create(teacher, new Shape(batch, classes)), scope.create(labels, new Shape(batch)));
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDList predictions = trainer.forward(new NDList(x));
+                NDArray batchLoss = loss.evaluate(targets, predictions);
+                collector.backward(batchLoss);
+                value = batchLoss.getFloat();
+            }
+            trainer.step();
+        }
+        steps++;
+        return value;
+    }
+
+    /** Probabilities of the current weights in inference mode (dropout off, batch-norm running statistics). */
+    public float[] probabilities(float[] inputs, int batch, float temperature) {
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDArray x = scope.create(inputs, architecture.inputShape(batch));
+            NDArray logits = model.getBlock().forward(new ai.djl.training.ParameterStore(scope, false), new NDList(x), false)
+                    .singletonOrThrow();
+            return logits.div(temperature).softmax(1).toFloatArray();
+        }
+    }
+
+    /** The current weights in {@value WeightsCodec#FORMAT}. */
+    public byte[] weights() {
+        return WeightsCodec.encode(model.getBlock());
+    }
+
+    /** An independent inference copy of the current weights. */
+    public Classifier snapshot(Device device) {
+        return Classifier.fromWeights(architecture, weights(), device);
+    }
+
+    private void load(byte[] weights) {
+        try {
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, architecture.inputShape(1));
+            model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(weights)));
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalArgumentException("weights do not fit architecture " + architecture + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        model.close();
+    }
+}
