@@ -1,0 +1,27 @@
+package io.kdstream.app;
+
+import io.kdstream.app.cli.BrokerCommand;
+import io.kdstream.app.cli.ReplayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kd}: online knowledge distillation over Kafka. */
+@Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
+        description = "Online knowledge distillation over Kafka: a teacher labels traffic, a student learns continuously, a gateway serves it.",
+        subcommands = {BrokerCommand.class,
+                ReplayCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Kd {
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, also used by tests. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Kd());
+        commandLine.setExecutionExceptionHandler(new CliErrors());
+        return commandLine;
+    }
+}
