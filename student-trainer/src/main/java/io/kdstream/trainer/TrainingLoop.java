@@ -216,7 +216,9 @@ final class TrainingLoop {
     /** Closes the clients and the training thread; an open transaction is aborted by the broker or the next instance. */
     void close() {
         clientMetrics.forEach(KafkaClientMetrics::close);
-        closeQuietly(consumer);
+        Consumer<byte[], byte[]> closing = consumer;
+        consumer = null;
+        closeQuietly(closing);
         closeQuietly(publisher);
         closeQuietly(worker);
     }

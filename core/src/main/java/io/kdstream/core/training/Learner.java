@@ -31,6 +31,12 @@ import io.kdstream.core.model.WeightsCodec;
  */
 public final class Learner implements AutoCloseable {
 
+    /**
+     * DJL's PyTorch engine allows one gradient collector at a time in the whole JVM, so learners training on
+     * different threads (two trainers in one process, say) take turns for the forward-backward pass.
+     */
+    private static final Object GRADIENT_COLLECTION = new Object();
+
     private final Architecture architecture;
     private final Model model;
     private final Trainer trainer;
@@ -97,11 +103,13 @@ public final class Learner implements AutoCloseable {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDArray x = scope.create(inputs, architecture.inputShape(batch));
             NDList targets = new NDList(scope.create(teacher, new Shape(batch, classes)), scope.create(labels, new Shape(batch)));
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList predictions = trainer.forward(new NDList(x));
-                NDArray batchLoss = loss.evaluate(targets, predictions);
-                collector.backward(batchLoss);
-                value = batchLoss.getFloat();
+            synchronized (GRADIENT_COLLECTION) {
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDList predictions = trainer.forward(new NDList(x));
+                    NDArray batchLoss = loss.evaluate(targets, predictions);
+                    collector.backward(batchLoss);
+                    value = batchLoss.getFloat();
+                }
             }
             trainer.step();
         }
