@@ -15,6 +15,7 @@ import io.kdstream.monitor.quality.Quality;
 import io.kdstream.monitor.quality.QualityProcessor;
 import io.kdstream.monitor.quality.ScoreCandidate;
 import io.kdstream.monitor.quality.ScoringProcessor;
+import io.kdstream.monitor.quality.SeenRequests;
 import io.kdstream.monitor.records.Decoded;
 import io.kdstream.monitor.records.DecodingProcessor;
 import io.kdstream.monitor.records.InputReaders;
@@ -94,7 +95,7 @@ public final class MonitorTopology {
                 StreamJoined.with(Serdes.ByteArray(), Codecs.PREDICTION, TeacherView.SERDE)
                         .withName("label-join").withStoreName("label-join"));
         Duration labelSpan = config.joinWindow().plus(config.joinGrace());
-        builder.addStateStore(MatchProcessor.storeBuilder(labelSpan.multipliedBy(2)));
+        builder.addStateStore(SeenRequests.storeBuilder(MatchProcessor.STORE, labelSpan.multipliedBy(2)));
         KStream<Long, Quality> matches = joined.process(() -> new MatchProcessor(metrics, labelSpan.multipliedBy(2)),
                 Named.as("match"), MatchProcessor.STORE);
 
@@ -110,7 +111,7 @@ public final class MonitorTopology {
                 StreamJoined.with(Serdes.ByteArray(), Codecs.PREDICTION, Codecs.GROUND_TRUTH)
                         .withName("truth-join").withStoreName("truth-join"));
         Duration truthSpan = config.groundTruthWindow().plus(labelSpan);
-        builder.addStateStore(ScoringProcessor.storeBuilder(truthSpan));
+        builder.addStateStore(SeenRequests.storeBuilder(ScoringProcessor.STORE, truthSpan));
         KStream<Long, Quality> scores = fromLabels.merge(fromTruths, Named.as("truth-candidates"))
                 .process(() -> new ScoringProcessor(truthSpan), Named.as("score"), ScoringProcessor.STORE);
 

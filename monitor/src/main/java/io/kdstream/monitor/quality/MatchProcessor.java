@@ -11,8 +11,6 @@ import io.kdstream.schemas.Prediction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Classifies each join result: a duplicate (the request id was already matched: a soft label written twice, or a
@@ -44,16 +42,10 @@ public final class MatchProcessor implements Processor<byte[], JoinedPrediction,
         this.lookback = lookback;
     }
 
-    /** @param lookback how far apart in time two results for one request id are still duplicates */
-    public static StoreBuilder<WindowStore<byte[], Long>> storeBuilder(Duration lookback) {
-        return SeenRequests.storeBuilder(STORE, lookback);
-    }
-
     @Override
     public void init(ProcessorContext<Long, Quality> context) {
         this.context = context;
-        WindowStore<byte[], Long> store = context.getStateStore(STORE);
-        this.seen = new SeenRequests(store, lookback);
+        this.seen = SeenRequests.open(context, STORE, lookback);
     }
 
     @Override

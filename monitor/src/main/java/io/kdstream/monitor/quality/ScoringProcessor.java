@@ -5,8 +5,6 @@ import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Scores each prediction against its true class once. The true class can come twice for one request (in the soft
@@ -24,16 +22,10 @@ public final class ScoringProcessor implements Processor<byte[], ScoreCandidate,
         this.lookback = lookback;
     }
 
-    /** @param lookback how far apart in time two true labels for one request id are still the same one */
-    public static StoreBuilder<WindowStore<byte[], Long>> storeBuilder(Duration lookback) {
-        return SeenRequests.storeBuilder(STORE, lookback);
-    }
-
     @Override
     public void init(ProcessorContext<Long, Quality> context) {
         this.context = context;
-        WindowStore<byte[], Long> store = context.getStateStore(STORE);
-        this.seen = new SeenRequests(store, lookback);
+        this.seen = SeenRequests.open(context, STORE, lookback);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kdstream.monitor.quality;
 import java.time.Duration;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -12,21 +13,30 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * Request ids already counted, remembered for a bounded time: a window store keyed by request id whose entries
  * expire after twice the look-back, so memory follows the traffic of that span only.
  */
-final class SeenRequests {
+public final class SeenRequests {
 
     private final WindowStore<byte[], Long> store;
     private final long lookbackMs;
 
-    SeenRequests(WindowStore<byte[], Long> store, Duration lookback) {
+    private SeenRequests(WindowStore<byte[], Long> store, Duration lookback) {
         this.store = store;
         this.lookbackMs = lookback.toMillis();
+    }
+
+    /**
+     * @param lookback how far apart in time two sightings of one request id still count as the same request; the
+     *                 store must have been built with the same value
+     */
+    static SeenRequests open(ProcessingContext context, String storeName, Duration lookback) {
+        WindowStore<byte[], Long> store = context.getStateStore(storeName);
+        return new SeenRequests(store, lookback);
     }
 
     /**
      * In-memory and changelogged, so duplicates are still recognised after a restart. No caching: every request id
      * is written once, so a cache would save no changelog writes and only hold memory.
      */
-    static StoreBuilder<WindowStore<byte[], Long>> storeBuilder(String name, Duration lookback) {
+    public static StoreBuilder<WindowStore<byte[], Long>> storeBuilder(String name, Duration lookback) {
         return Stores.windowStoreBuilder(
                 Stores.inMemoryWindowStore(name, lookback.multipliedBy(2), Duration.ofMillis(1), false),
                 Serdes.ByteArray(), Serdes.Long()).withCachingDisabled();
