@@ -54,7 +54,8 @@ public final class MonitorConfig extends ServiceConfig {
                     "How long after the join window closes out-of-order records are still joined. A prediction is "
                             + "counted as unmatched (no_label) only once window and grace have passed.")
             .define(GROUND_TRUTH_WINDOW_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.LOW,
-                    "How long after a prediction a true label on the ground-truth topic is still scored against it.")
+                    "How far apart in time a prediction and its true label on the ground-truth topic may be and still be "
+                            + "scored (plus join.grace.ms for records that arrive out of order).")
             .define(QUALITY_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(STEPS_PER_WINDOW), Importance.MEDIUM,
                     "Agreement, KL and accuracy per model version are averaged over the matches of this much "
                             + "stream time, in steps of a tenth of it.")

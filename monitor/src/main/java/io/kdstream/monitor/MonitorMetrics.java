@@ -21,6 +21,9 @@ import io.micrometer.core.instrument.Timer;
  * <p>Per-version gauges are kept for the newest {@code versionsKept} versions only: when a newer version appears,
  * the oldest one's gauges are removed from the registry, and figures for versions older than those kept are
  * ignored, so the number of series stays bounded however long the trainer runs.
+ *
+ * <p>Create one per registry: a second instance on the same registry would find the first one's gauges registered
+ * under the same names and its own figures would never be shown.
  */
 public final class MonitorMetrics {
 

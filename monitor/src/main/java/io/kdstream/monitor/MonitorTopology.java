@@ -117,6 +117,9 @@ public final class MonitorTopology {
 
         // Repartition by model version: one version's matches come from every input partition, and its window
         // figures must be summed in one task. The topic carries five numbers per match, not the predictions.
+        // The rolling sums are cached: the gauges are set by the processor on every record, so the cache delays
+        // nothing visible, while consecutive updates of one step collapse into one changelog write per commit.
+        // The duplicate stores above are not cached: each request id is written once, so there is nothing to collapse.
         builder.addStateStore(QualityProcessor.storeBuilder(config.qualityWindow(), MonitorConfig.STEPS_PER_WINDOW));
         matches.merge(scores, Named.as("quality-samples"))
                 .repartition(Repartitioned.with(Serdes.Long(), Quality.SERDE).withName("quality"))
