@@ -14,6 +14,7 @@ a healthy system shows a flat line instead of "No data".
 """
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -421,12 +422,17 @@ def render(build):
     return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
 
 
+def mentions(text, number):
+    """Whether the number stands in the text on its own (0.8 is not in 0.85)."""
+    return re.search(rf"(?<![\d.]){re.escape(str(number))}(?![\d.])", text) is not None
+
+
 def threshold_problems():
     """Alerts whose rule no longer contains the number this script draws as their threshold line."""
     text = ALERTS_FILE.read_text(encoding="utf-8")
-    blocks = {block.split()[0]: block for block in text.split("- alert: ")[1:]}
+    rules = {block.split()[0]: block for block in text.split("- alert: ")[1:]}
     return [f"{alert}: threshold {value} not found in its rule in {ALERTS_FILE.name}"
-            for value, alert in THRESHOLDS if str(value) not in blocks.get(alert, "")]
+            for value, alert in THRESHOLDS if not mentions(rules.get(alert, ""), value)]
 
 
 def main():
