@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks every operations file: Prometheus configs and alert rules (with their unit tests), Grafana
 # dashboards, the panel query list, the Dockerfile and docker-compose.yml. Runs from any directory; CI
-# calls it. One line per check, then `ops checks: N passed, M failed`; exits 1 when any check failed.
+# calls it. One line per check, then `ops-checks: N passed, M failed`; exits 1 when any check failed.
 #
 # Needs promtool (Debian: prometheus), docker-compose (Debian: docker-compose; `docker compose` also
 # works) and python3 with PyYAML (Debian: python3-yaml, which docker-compose pulls in).
@@ -62,5 +62,5 @@ check "ops/grafana/panel-queries.txt is current" ops/list-panel-queries.sh --che
 check "the Dockerfile copies every module's pom" python3 ops/checks.py modules
 check "docker-compose.yml is valid" compose -f docker-compose.yml config -q
 
-echo "ops checks: $passed passed, $failed failed"
+echo "ops-checks: $passed passed, $failed failed"
 ((failed == 0))
