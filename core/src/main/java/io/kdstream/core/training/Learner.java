@@ -16,6 +16,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.model.Architecture;
@@ -63,6 +64,14 @@ public final class Learner implements AutoCloseable {
 
     public DistillationLoss loss() {
         return loss;
+    }
+
+    /**
+     * The block under training, for readers that mirror its parameters (an exponential-moving-average teacher, say).
+     * Only {@link #step} may change it.
+     */
+    public Block block() {
+        return model.getBlock();
     }
 
     /** Optimizer updates made so far. */
