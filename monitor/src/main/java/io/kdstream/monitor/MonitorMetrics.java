@@ -137,19 +137,23 @@ public final class MonitorMetrics {
         }
     }
 
-    /** The latest figures; the quality ones are those of the newest version with gauges. */
+    /** The latest figures; the quality ones are those of the newest version with an agreement figure. */
     public MonitorSnapshot snapshot() {
         long version = -1;
         double agreement = Double.NaN;
         double kl = Double.NaN;
         double accuracy = Double.NaN;
         synchronized (this) {
-            Map.Entry<Long, VersionFigures> newest = versions.lastEntry();
-            if (newest != null) {
-                version = newest.getKey();
-                agreement = newest.getValue().agreement.get();
-                kl = newest.getValue().kl.get();
-                accuracy = newest.getValue().accuracy.get();
+            // Labels reach the join later than answers, so the newest version often has no figures yet: show the
+            // newest version that has them.
+            for (VersionFigures figures : versions.descendingMap().values()) {
+                if (!Double.isNaN(figures.agreement.get()) || figures.version == versions.firstKey()) {
+                    version = figures.version;
+                    agreement = figures.agreement.get();
+                    kl = figures.kl.get();
+                    accuracy = figures.accuracy.get();
+                    break;
+                }
             }
         }
         return new MonitorSnapshot(version, agreement, kl, accuracy, psiTeacher.get(), psiStudent.get(),
@@ -203,12 +207,14 @@ public final class MonitorMetrics {
 
     /** The three gauges of one model version, and the meters to remove when it ages out. */
     private final class VersionFigures {
+        final long version;
         final Figure agreement = new Figure();
         final Figure kl = new Figure();
         final Figure accuracy = new Figure();
         final List<Meter> meters;
 
         VersionFigures(long version) {
+            this.version = version;
             String tag = Long.toString(version);
             meters = List.of(
                     Gauge.builder(AGREEMENT, agreement, Figure::get).baseUnit("ratio").tag("model_version", tag)
