@@ -1,0 +1,129 @@
+package io.kdstream.gateway;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ai.djl.Device;
+import io.javalin.Javalin;
+import io.kdstream.core.kafka.ConsumerLag;
+import io.kdstream.core.kafka.DeadLetters;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.model.Devices;
+import io.kdstream.gateway.batching.MicroBatcher;
+import io.kdstream.gateway.checkpoints.CheckpointFollower;
+import io.kdstream.gateway.http.HttpApi;
+import io.kdstream.gateway.models.ModelManager;
+import io.kdstream.gateway.models.ModelSlot;
+import io.kdstream.gateway.models.PromotionGates;
+import io.kdstream.gateway.models.VersionRecord;
+import io.kdstream.gateway.traffic.AnswerCopier;
+import io.kdstream.schemas.Checkpoint;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * The serving gateway: follows the checkpoint topic and hot-swaps the newest checkpoint that passes its gates,
+ * answers predictions over HTTP with micro-batching, and copies answered traffic to Kafka for the teacher and the
+ * monitor.
+ *
+ * <p>Reads kd-checkpoints (from the start, no consumer group); writes kd-traffic (shadow copies), kd-predictions
+ * and kd-dead-letters. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
+ */
+public final class Gateway implements AutoCloseable {
+
+    static final String SERVICE = "serving-gateway";
+
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics;
+    private final ModelManager models;
+    private final MicroBatcher batcher;
+    private final AnswerCopier copier;
+    private final CheckpointFollower follower;
+    private final KafkaClientMetrics producerMetrics;
+    private final KafkaClientMetrics consumerMetrics;
+    private final Javalin http;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public Gateway(GatewayConfig config, PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.metrics = new GatewayMetrics(registry);
+        Device device = Devices.choose(config.device(), "the serving gateway");
+        ModelSlot slot = new ModelSlot();
+        this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device), slot,
+                config.modelsRetained(), metrics);
+        this.batcher = new MicroBatcher(slot, PromotionGates.INPUT_SIZE, config.batchMax(), config.batchWait(),
+                config.batchQueueCapacity(), metrics);
+        Producer<byte[], byte[]> producer = AnswerCopier.newProducer(config.kafkaClientSettings());
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
+        this.copier = new AnswerCopier(producer, config.topics().traffic(), config.topics().predictions(),
+                config.shadowFraction(), config.predictionsFraction(), config.copyBufferRecords(), metrics);
+        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.groupless(config.kafkaClientSettings(), "kd-gateway-checkpoints"));
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        String checkpoints = config.topics().checkpoints();
+        this.follower = new CheckpointFollower(consumer, checkpoints, config.modelName(), models,
+                new DeadLetters(SERVICE, config.topics().deadLetters(), registry), copier::sendRaw,
+                new ConsumerLag(registry, SERVICE, checkpoints));
+        this.http = new HttpApi(models, batcher, copier, registry, metrics, config.adminToken(), config.modelName(),
+                config.requestTimeout()).create(config.maxBodyBytes());
+    }
+
+    /** Starts the worker threads and the HTTP server; returns once the server listens. */
+    public void start() {
+        batcher.start();
+        copier.start();
+        follower.start();
+        http.start(config.httpHost(), config.httpPort());
+    }
+
+    /** The port the HTTP API listens on (the chosen one when {@code http.port} is 0). */
+    public int port() {
+        return http.port();
+    }
+
+    /** The version being served, or −1 before the first checkpoint passes its gates. */
+    public long servedVersion() {
+        return models.servedVersion().orElse(-1);
+    }
+
+    /** Checkpoints swapped in so far (the first one included). */
+    public long swaps() {
+        return metrics.swaps(GatewayMetrics.SwapOutcome.SWAPPED);
+    }
+
+    /** True once the checkpoint topic has been read to the end it had at start. */
+    public boolean caughtUp() {
+        return follower.caughtUp();
+    }
+
+    /**
+     * Offers a reassembled, sha256-verified checkpoint: the path every checkpoint read from Kafka takes after
+     * reassembly (gates, load, golden batch, atomic swap). Public for benchmarks that swap faster than Kafka.
+     */
+    public VersionRecord offer(Checkpoint manifest, byte[] weights) {
+        return models.offer(manifest, weights);
+    }
+
+    public ModelManager models() {
+        return models;
+    }
+
+    /** Stops taking requests, answers the queued ones, sends what copies it can, and closes the model. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        http.stop();
+        follower.close();
+        batcher.close();
+        copier.close();
+        producerMetrics.close();
+        consumerMetrics.close();
+        models.close();
+    }
+}

@@ -1,0 +1,201 @@
+package io.kdstream.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.metrics.CommonMetrics;
+import io.kdstream.core.testing.Eventually;
+import io.kdstream.gateway.testing.CheckpointPublisher;
+import io.kdstream.gateway.testing.TestCheckpoints;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.CheckpointChunk;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.TrafficSource;
+import io.kdstream.schemas.serde.Codecs;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gateway on a real embedded broker: checkpoints published as the trainer publishes them. */
+class GatewayIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static EmbeddedKafkaBroker kafka;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.startTemporary();
+        kafka.createTopics(Topics.DEFAULT.definitions(2, (short) 1));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldServeGoodCheckpointsRefuseBadOnesAndCatchUpAtStartWithoutReplayingHistory() throws Exception {
+        byte[] good = TestCheckpoints.trainedWeights();
+        PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+        try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
+             Gateway gateway = new Gateway(config(), registry)) {
+            gateway.start();
+
+            // given a good checkpoint published like the trainer publishes one
+            publisher.publish(manifest(1, good, 0.8f), good);
+
+            // then the gateway serves it
+            Eventually.await("version 1 served", PATIENCE, () -> get(gateway, "/v1/model"),
+                    model -> model.status == 200 && model.body.get("version").asLong() == 1);
+            assertThat(predict(gateway).body.get("modelVersion").asLong()).isEqualTo(1);
+
+            // when a checkpoint with a wrong sha256, one with NaN weights and one with a chunk missing follow
+            publisher.publish(TestCheckpoints.manifest("student", 2, good, 0.8f, "00".repeat(32),
+                    CheckpointPublisher.chunkCount(good)), good);
+            byte[] nan = TestCheckpoints.nanWeights();
+            publisher.publish(manifest(3, nan, 0.8f), nan);
+            List<CheckpointChunk> truncated = new ArrayList<>(CheckpointPublisher.chunks(manifest(4, good, 0.8f), good));
+            truncated.remove(1);
+            publisher.publish(manifest(4, good, 0.8f), truncated);
+
+            // then each is refused and counted by reason, and version 1 keeps serving
+            Eventually.await("three refusals", PATIENCE, () -> refusals(registry), r -> r.size() == 3);
+            assertThat(refusals(registry)).containsEntry("sha256-mismatch", 1.0).containsEntry("non-finite-output", 1.0)
+                    .containsEntry("missing-chunks", 1.0);
+            assertThat(gateway.servedVersion()).isEqualTo(1);
+            assertThat(predict(gateway).body.get("modelVersion").asLong()).isEqualTo(1);
+            JsonNode versions = get(gateway, "/v1/models").body.get("versions");
+            assertThat(versions.get(0).get("version").asLong()).isEqualTo(4);
+            assertThat(versions.get(0).get("fate").asText()).isEqualTo("refused");
+            assertThat(versions.get(0).get("reason").asText()).isEqualTo("missing-chunks");
+
+            // when a newer good checkpoint arrives, it swaps in
+            publisher.publish(manifest(5, good, 0.82f), good);
+            Eventually.await("version 5 served", PATIENCE, gateway::servedVersion, v -> v == 5);
+            assertThat(gateway.swaps()).isEqualTo(2);
+            assertThat(predict(gateway).body.get("modelVersion").asLong()).isEqualTo(5);
+
+            // and a gateway started now serves version 5 at once, having reassembled only that version
+            PrometheusMeterRegistry freshRegistry = CommonMetrics.prometheusRegistry();
+            try (Gateway fresh = new Gateway(config(), freshRegistry)) {
+                fresh.start();
+                Eventually.await("the new gateway caught up", PATIENCE, fresh::caughtUp, done -> done);
+                assertThat(fresh.servedVersion()).isEqualTo(5);
+                assertThat(fresh.swaps()).isEqualTo(1);
+                assertThat(refusals(freshRegistry)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void shouldCopyShadowTrafficToTheTrafficTopic() throws Exception {
+        byte[] good = TestCheckpoints.trainedWeights();
+        Map<String, Object> settings = new HashMap<>(settings());
+        settings.put(GatewayConfig.MODEL_NAME, "shadowed");
+        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
+        try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
+             Gateway gateway = new Gateway(new GatewayConfig(settings), CommonMetrics.prometheusRegistry())) {
+            gateway.start();
+            publisher.publish(TestCheckpoints.manifest("shadowed", 1, good, 0.8f, io.kdstream.core.model.WeightsCodec.sha256(good),
+                    CheckpointPublisher.chunkCount(good)), good);
+            Eventually.await("a model served", PATIENCE, gateway::servedVersion, v -> v == 1);
+
+            // when a client is answered
+            String requestId = "shadow-" + System.nanoTime();
+            assertThat(post(gateway, "{\"requestId\": \"" + requestId + "\", \"input\": " + JSON.writeValueAsString(TestCheckpoints.image(2)) + "}").status)
+                    .isEqualTo(200);
+
+            // then its input lands on kd-traffic as a SHADOW event keyed by the request id
+            TrafficEvent event = readTraffic(requestId);
+            assertThat(event.getSource()).isEqualTo(TrafficSource.SHADOW);
+            assertThat(io.kdstream.core.tensor.Tensors.toUnitFloats(event.getInput(), 784)).containsExactly(TestCheckpoints.image(2));
+        }
+    }
+
+    private TrafficEvent readTraffic(String requestId) {
+        Map<String, Object> settings = KafkaClients.groupless(Map.of("bootstrap.servers", kafka.bootstrapServers()), "it-traffic-reader");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(Topics.DEFAULT.traffic(), 0), new TopicPartition(Topics.DEFAULT.traffic(), 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            return Eventually.await("the shadow copy of " + requestId, PATIENCE, () -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (new String(record.key(), java.nio.charset.StandardCharsets.UTF_8).equals(requestId)) {
+                        return Codecs.TRAFFIC_EVENT.decode(record.value());
+                    }
+                }
+                return null;
+            }, java.util.Objects::nonNull);
+        }
+    }
+
+    private static Checkpoint manifest(long version, byte[] weights, float agreement) {
+        return TestCheckpoints.manifest("student", version, weights, agreement, io.kdstream.core.model.WeightsCodec.sha256(weights),
+                CheckpointPublisher.chunkCount(weights));
+    }
+
+    /** Refusals counted so far, by reason. */
+    private static Map<String, Double> refusals(PrometheusMeterRegistry registry) {
+        Map<String, Double> byReason = new HashMap<>();
+        registry.find(GatewayMetrics.SWAPS).tag("outcome", "refused").counters()
+                .forEach(counter -> byReason.put(counter.getId().getTag("reason"), counter.count()));
+        return byReason;
+    }
+
+    private static Map<String, Object> settings() {
+        return Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                GatewayConfig.HTTP_HOST, "127.0.0.1",
+                GatewayConfig.HTTP_PORT, "0",
+                GatewayConfig.DEVICE, "cpu");
+    }
+
+    private static GatewayConfig config() {
+        return new GatewayConfig(settings());
+    }
+
+    private record Reply(int status, JsonNode body) {
+    }
+
+    private Reply get(Gateway gateway, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).GET());
+    }
+
+    private Reply predict(Gateway gateway) throws Exception {
+        return post(gateway, "{\"input\": " + JSON.writeValueAsString(TestCheckpoints.image(0)) + "}");
+    }
+
+    private Reply post(Gateway gateway, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/predict"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), JSON.readTree(response.body()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
