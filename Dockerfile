@@ -35,6 +35,8 @@ COPY --from=build /src/app/target/lib/ /opt/kd/lib/
 COPY --from=build /src/app/target/kd.jar /opt/kd/kd.jar
 
 ENV FASHION_MNIST_DIR=/data/fashion-mnist
+# oneDNN AVX-512 convolutions give NaNs at random on AMD Zen 4; AVX2 kernels are correct (README, known issues).
+ENV ONEDNN_MAX_CPU_ISA=AVX2
 # gateway HTTP and /metrics; teacher, trainer and monitor /metrics
 EXPOSE 8080 9401 9402 9404
 

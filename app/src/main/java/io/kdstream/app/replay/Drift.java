@@ -3,6 +3,8 @@ package io.kdstream.app.replay;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.kdstream.app.cli.Durations;
+
 /**
  * A change injected into replayed traffic after {@code after} has passed, written {@code <kind>@<time>}
  * (for example {@code invert@60s} or {@code classmix@2m}).
@@ -31,26 +33,7 @@ public record Drift(Kind kind, Duration after) {
             case "none" -> Kind.NONE;
             default -> throw new IllegalArgumentException("--drift kind '" + parts[0] + "' is unknown; expected invert or classmix");
         };
-        return new Drift(kind, parseDuration(parts[1]));
-    }
-
-    /** Parses {@code 90s}, {@code 2m}, {@code 500ms} or a bare number of seconds. */
-    public static Duration parseDuration(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (value.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            }
-            if (value.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
-            }
-            if (value.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write 90s, 2m or 500ms");
-        }
+        return new Drift(kind, Durations.parse(parts[1]));
     }
 
     /** Whether the drift applies to traffic sent {@code elapsed} after the replay started. */

@@ -27,6 +27,7 @@ public final class Replay implements AutoCloseable {
     private final String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong sent = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Thread thread;
 
     /**
@@ -100,6 +101,9 @@ public final class Replay implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running.set(false);
         if (thread != null) {
             try {

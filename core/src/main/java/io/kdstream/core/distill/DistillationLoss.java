@@ -1,6 +1,7 @@
 package io.kdstream.core.distill;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
@@ -62,13 +63,17 @@ public final class DistillationLoss extends Loss {
         NDArray teacherLog = teacher.maximum(EPSILON).log();
         NDArray kl = teacher.mul(teacherLog.sub(studentLogSoftened)).sum(new int[]{1});
 
-        NDArray known = trueLabels.gte(0).toType(DataType.FLOAT32, false);
+        NDArray knownMask = trueLabels.gte(0);
+        NDArray known = knownMask.toType(DataType.FLOAT32, false);
         NDArray perExampleAlpha = known.mul(alpha).add(known.neg().add(1f));
         NDArray oneHot = trueLabels.maximum(0f).toType(DataType.INT32, false).oneHot(classes);
-        NDArray crossEntropy = logits.logSoftmax(1).mul(oneHot).sum(new int[]{1}).neg().mul(known);
+        NDArray crossEntropy = logits.logSoftmax(1).mul(oneHot).sum(new int[]{1}).neg();
 
-        NDArray perExample = perExampleAlpha.neg().add(1f).mul(crossEntropy)
-                .add(perExampleAlpha.mul(kl).mul(temperature * temperature));
-        return perExample.mean();
+        // Terms with weight 0 are selected away rather than multiplied by 0: an unused term that overflows (0 · ∞)
+        // would otherwise turn the whole loss into NaN.
+        NDArray zero = logits.getManager().zeros(perExampleAlpha.getShape());
+        NDArray hardTerm = NDArrays.where(perExampleAlpha.lt(1f), perExampleAlpha.neg().add(1f).mul(crossEntropy), zero);
+        NDArray softTerm = NDArrays.where(perExampleAlpha.gt(0f), perExampleAlpha.mul(kl).mul(temperature * temperature), zero);
+        return hardTerm.add(softTerm).mean();
     }
 }

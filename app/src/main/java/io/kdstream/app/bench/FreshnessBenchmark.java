@@ -1,0 +1,195 @@
+package io.kdstream.app.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.kdstream.app.demo.Pipeline;
+import io.kdstream.app.replay.Drift;
+import io.kdstream.app.replay.Replay;
+import io.kdstream.app.replay.TrafficSink;
+import io.kdstream.app.replay.KafkaTrafficSink;
+import io.kdstream.core.data.FashionMnist;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.CheckpointKey;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.TeacherConfig;
+import io.kdstream.trainer.TrainerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code kd bench freshness}: how long after a traffic event the gateway serves a checkpoint that trained on it,
+ * on the embedded default.
+ *
+ * <p>Replay sends events at a steady rate and remembers when it sent each. The benchmark watches the gateway and
+ * notes when each checkpoint version starts being served; the checkpoint's lineage says the newest event time it
+ * trained on. An event counts as served by the first served checkpoint whose newest trained event time is at or
+ * after the event's own (the trainer consumes in time order within a partition, so this is exact up to the
+ * interleaving of partitions). Freshness is that serving time minus the event time; events no checkpoint reached
+ * before the end are reported as {@code unserved}.
+ */
+public final class FreshnessBenchmark {
+
+    /**
+     * @param checkpointInterval the trainer's checkpoint interval (the goal is set for 2 s)
+     * @param warmUp             traffic sent before measuring starts, so start-up costs are not counted
+     */
+    public record Settings(Path teacherDir, Duration duration, Duration warmUp, double rate, Duration checkpointInterval) {
+    }
+
+    private FreshnessBenchmark() {
+    }
+
+    public static Map<String, Object> run(Settings settings) throws InterruptedException {
+        Pipeline.Settings pipelineSettings = new Pipeline.Settings(4,
+                Map.of(TeacherConfig.TEACHER_DIR, settings.teacherDir().toString()),
+                Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, settings.checkpointInterval().toMillis()),
+                Map.of("http.port", 0),
+                Map.of());
+        List<long[]> servedAt = new ArrayList<>();
+        long[] sentAt;
+        long measuredFrom;
+        Map<Long, Long> eventTimeMax;
+        try (Pipeline pipeline = Pipeline.start(pipelineSettings)) {
+            TimedSink sink = new TimedSink(new KafkaTrafficSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()),
+                    Topics.DEFAULT.traffic(), "kd-bench-freshness"), (int) (settings.rate() * (settings.duration().toSeconds() + 5)));
+            try (Replay replay = new Replay(sink, FashionMnist.load(FashionMnist.Split.TRAIN), settings.rate(), 0, Drift.NONE)) {
+                replay.start();
+                long started = System.currentTimeMillis();
+                measuredFrom = started + settings.warmUp().toMillis();
+                long end = started + settings.duration().toMillis();
+                long lastVersion = -1;
+                boolean trafficStopped = false;
+                // Keep watching a little past the end of traffic, so the last events have a chance to be served.
+                while (System.currentTimeMillis() < end + settings.checkpointInterval().toMillis() * 3) {
+                    if (!trafficStopped && System.currentTimeMillis() >= end) {
+                        replay.close();
+                        trafficStopped = true;
+                    }
+                    long version = pipeline.gateway().servedVersion();
+                    if (version != lastVersion) {
+                        servedAt.add(new long[]{version, System.currentTimeMillis()});
+                        lastVersion = version;
+                    }
+                    Thread.sleep(10);
+                }
+            }
+            sentAt = sink.sentTimes();
+            eventTimeMax = eventTimeMaxByVersion(pipeline.bootstrapServers());
+        }
+        return figures(settings, sentAt, measuredFrom, servedAt, eventTimeMax);
+    }
+
+    static Map<String, Object> figures(Settings settings, long[] sentAt, long measuredFrom, List<long[]> servedAt,
+                                       Map<Long, Long> eventTimeMax) {
+        // Serving times in order, each with the newest event time its checkpoint trained on (never decreasing).
+        TreeMap<Long, Long> servedByEventTime = new TreeMap<>();
+        for (long[] served : servedAt) {
+            Long newest = eventTimeMax.get(served[0]);
+            if (newest != null) {
+                servedByEventTime.putIfAbsent(newest, served[1]);
+            }
+        }
+        List<Double> freshness = new ArrayList<>();
+        long unserved = 0;
+        for (long sent : sentAt) {
+            if (sent < measuredFrom) {
+                continue;
+            }
+            Map.Entry<Long, Long> first = servedByEventTime.ceilingEntry(sent);
+            if (first == null) {
+                unserved++;
+            } else {
+                freshness.add((first.getValue() - sent) / 1000.0);
+            }
+        }
+        double[] sorted = freshness.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rate_per_s", settings.rate());
+        out.put("checkpoint_interval_s", settings.checkpointInterval().toMillis() / 1000.0);
+        out.put("duration_s", settings.duration().toSeconds());
+        out.put("events_measured", sorted.length);
+        out.put("events_unserved", unserved);
+        out.put("checkpoints_served", servedByEventTime.size());
+        out.put("p50_s", percentile(sorted, 0.50));
+        out.put("p99_s", percentile(sorted, 0.99));
+        out.put("max_s", sorted.length == 0 ? null : sorted[sorted.length - 1]);
+        out.put("goal_p50_s", 10.0);
+        return out;
+    }
+
+    private static Double percentile(double[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+    }
+
+    private static Map<Long, Long> eventTimeMaxByVersion(String bootstrap) {
+        Map<Long, Long> newest = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), "kd-bench-freshness-checkpoints"))) {
+            TopicPartition partition = new TopicPartition(Topics.DEFAULT.checkpoints(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+                    if (key.getChunk() == -1 && record.value() != null) {
+                        Checkpoint manifest = Codecs.CHECKPOINT.decode(record.value());
+                        Long eventTime = manifest.getLineage().getEventTimeMax();
+                        if (eventTime != null) {
+                            newest.put(manifest.getVersion(), eventTime);
+                        }
+                    }
+                }
+            }
+        }
+        return newest;
+    }
+
+    /** Remembers when each event was handed on; replay stamps events with the time it sends them. */
+    private static final class TimedSink implements TrafficSink {
+        private final TrafficSink inner;
+        private long[] times;
+        private int count;
+
+        TimedSink(TrafficSink inner, int expected) {
+            this.inner = inner;
+            this.times = new long[Math.max(expected, 1024)];
+        }
+
+        @Override
+        public synchronized void send(String requestId, byte[] pixels, int height, int width, int label) {
+            if (count == times.length) {
+                times = Arrays.copyOf(times, times.length * 2);
+            }
+            times[count++] = System.currentTimeMillis();
+            inner.send(requestId, pixels, height, width, label);
+        }
+
+        synchronized long[] sentTimes() {
+            return Arrays.copyOf(times, count);
+        }
+
+        @Override
+        public void flush() {
+            inner.flush();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

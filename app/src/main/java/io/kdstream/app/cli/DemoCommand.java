@@ -1,0 +1,89 @@
+package io.kdstream.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kdstream.app.demo.Demo;
+import io.kdstream.teacher.TeacherConfig;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.training.TeacherTraining;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kd demo}: the whole loop in one JVM on the embedded broker, then a summary. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run broker, teacher, trainer, gateway, monitor and replay in this JVM; show live progress; print and save a summary.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", defaultValue = "120s", description = "How long traffic flows, e.g. 120s or 5m (default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary to FILE as JSON.")
+    Path summaryJson;
+
+    @Option(names = "--rate", defaultValue = "800", description = "Replayed images per second onto kd-traffic (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--client-rate", defaultValue = "50", description = "Client requests per second through the gateway (default ${DEFAULT-VALUE}).")
+    double clientRate;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Gateway HTTP port; /metrics is served there too (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher, KD_HOME defaulting to ~/.kd).")
+    Path teacherDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        // The live progress lines are the demo's story; the services' own INFO lines would drown them.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdstream")).setLevel(Level.WARN);
+        TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
+        TeacherManifest teacher;
+        if (store.exists()) {
+            teacher = store.manifest();
+        } else {
+            System.out.println("No teacher is stored in " + store.dir() + " yet: training the reference teacher first (once).");
+            teacher = TeacherCommand.train(store, TeacherTraining.Settings.DEFAULT);
+        }
+        Demo.Options options = new Demo.Options(Durations.parse(duration), rate, clientRate, port,
+                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString()), teacher);
+        Map<String, Object> summary = new Demo(options, System.out).run();
+        printTable(summary);
+        if (summaryJson != null) {
+            Files.writeString(summaryJson, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            System.out.println("Summary written to " + summaryJson);
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printTable(Map<String, Object> summary) {
+        System.out.println();
+        System.out.println("kd-stream demo summary");
+        System.out.println("-".repeat(48));
+        summary.forEach((section, value) -> {
+            if (value instanceof Map<?, ?> figures) {
+                ((Map<String, Object>) figures).forEach((name, figure) ->
+                        System.out.printf(Locale.ROOT, "%-32s %s%n", section + "." + name, format(figure)));
+            } else {
+                System.out.printf(Locale.ROOT, "%-32s %s%n", section, format(value));
+            }
+        });
+    }
+
+    private static String format(Object figure) {
+        if (figure instanceof Double value) {
+            return String.format(Locale.ROOT, "%.4f", value);
+        }
+        return figure instanceof Number number ? String.format(Locale.ROOT, "%,d", number.longValue()) : String.valueOf(figure);
+    }
+}

@@ -1,0 +1,223 @@
+package io.kdstream.app.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kdstream.app.replay.Drift;
+import io.kdstream.app.replay.GatewayTrafficSink;
+import io.kdstream.app.replay.KafkaTrafficSink;
+import io.kdstream.app.replay.Replay;
+import io.kdstream.core.data.FashionMnist;
+import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.eval.ClassificationScores;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.monitor.MonitorSnapshot;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.trainer.TrainerConfig;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * {@code kd demo}: the whole loop on the embedded broker. Replayed Fashion-MNIST training images stream onto
+ * kd-traffic for the teacher; a smaller stream of client requests goes through the gateway once it serves a model
+ * (answered, recorded for the monitor, shadowed to the teacher, true labels arriving late). Every two seconds a
+ * progress line; at the end the student is scored on the 10,000 test images through the gateway's HTTP API.
+ */
+public final class Demo {
+
+    /**
+     * @param replayRate  events per second straight onto kd-traffic
+     * @param clientRate  requests per second through the gateway
+     */
+    public record Options(Duration duration, double replayRate, double clientRate, int gatewayPort,
+                          Map<String, Object> teacherSettings, TeacherManifest teacher) {
+    }
+
+    private static final int SCORING_BATCH = 250;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Demo(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** Runs the demo and returns its summary (nested maps: teacher, student, gateway, pipeline, monitor). */
+    public Map<String, Object> run() throws IOException, InterruptedException {
+        LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN);
+        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST);
+        Pipeline.Settings settings = new Pipeline.Settings(4, options.teacherSettings(),
+                Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5),
+                Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0),
+                Map.of());
+        out.printf("Starting an embedded Kafka broker and every service (teacher %s %s, test accuracy %.4f) ...%n",
+                options.teacher().id(), options.teacher().version(), options.teacher().testAccuracy());
+        try (Pipeline pipeline = Pipeline.start(settings)) {
+            out.printf("Gateway at %s (metrics at %s/metrics); replaying %s images/s onto %s%n", pipeline.gatewayUrl(),
+                    pipeline.gatewayUrl(), rate(options.replayRate()), Topics.DEFAULT.traffic());
+            GatewayClient gatewayClient = new GatewayClient(pipeline.gatewayUrl());
+            GatewayTrafficSink clientSink;
+            long clientFailures;
+            try (Replay replay = new Replay(new KafkaTrafficSink(kafka(pipeline), Topics.DEFAULT.traffic(), "kd-demo-replay"),
+                    train, options.replayRate(), 0, Drift.NONE)) {
+                replay.start();
+                clientSink = new GatewayTrafficSink(pipeline.gatewayUrl(), kafka(pipeline), Topics.DEFAULT.groundTruth(), "kd-demo-clients");
+                Replay clients = null;
+                long started = System.nanoTime();
+                long deadline = started + options.duration().toNanos();
+                while (System.nanoTime() < deadline) {
+                    Thread.sleep(PROGRESS_EVERY.toMillis());
+                    if (clients == null && pipeline.gateway().servedVersion() >= 0) {
+                        out.println("The gateway serves its first student: client requests start flowing through it.");
+                        clients = new Replay(clientSink, train, options.clientRate(), 0, Drift.NONE);
+                        clients.start();
+                    }
+                    out.println(progressLine(Duration.ofNanos(System.nanoTime() - started), pipeline, gatewayClient));
+                }
+                if (clients != null) {
+                    clients.close();
+                }
+                clientFailures = clientSink.failures();
+            }
+            pipeline.stopTrainer();
+            awaitFinalSwap(pipeline);
+            out.println("Scoring the served student on the 10,000 test images through POST /v1/predict ...");
+            return summary(pipeline, gatewayClient, test, clientFailures);
+        }
+    }
+
+    private String progressLine(Duration elapsed, Pipeline pipeline, GatewayClient gateway) {
+        MonitorSnapshot monitor = pipeline.monitor().snapshot();
+        String holdout = "";
+        try {
+            GatewayClient.Answer model = gateway.model();
+            JsonNode scores = model.body().path("holdout");
+            if (model.status() == 200 && scores.has("agreement")) {
+                holdout = String.format(Locale.ROOT, " (holdout agr %.3f acc %s)", scores.path("agreement").asDouble(),
+                        scores.path("accuracy").isNumber() ? String.format(Locale.ROOT, "%.3f", scores.path("accuracy").asDouble()) : "-");
+            }
+        } catch (IOException | InterruptedException e) {
+            holdout = " (model: " + e.getMessage() + ")";
+        }
+        return String.format(Locale.ROOT, "[%4ds] labels %,7d | distilled %,7d | student v%-3d%s | live agreement %s kl %s | drift psi %s",
+                elapsed.toSeconds(), pipeline.teacher().labelsProduced(), pipeline.trainer().samplesTrained(),
+                pipeline.gateway().servedVersion(), holdout, figure(monitor.agreement()), figure(monitor.kl()),
+                figure(monitor.psiTeacher()));
+    }
+
+    /** The trainer's last checkpoint reaches the gateway within a few seconds, unless its gates refuse it. */
+    private static void awaitFinalSwap(Pipeline pipeline) throws InterruptedException {
+        long last = pipeline.trainer().latestVersion();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pipeline.gateway().servedVersion() < last && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private Map<String, Object> summary(Pipeline pipeline, GatewayClient gateway, LabeledImages test, long clientFailures)
+            throws IOException, InterruptedException {
+        int size = test.imageSize();
+        int[] predicted = new int[test.count()];
+        long scoringErrors = 0;
+        for (int start = 0; start < test.count(); start += SCORING_BATCH) {
+            int batch = Math.min(SCORING_BATCH, test.count() - start);
+            float[] inputs = new float[batch * size];
+            for (int i = 0; i < batch; i++) {
+                test.writeUnitFloats(start + i, inputs, i * size);
+            }
+            GatewayClient.Answer answer = gateway.predictBatch(inputs, batch, size);
+            if (answer.status() != 200) {
+                scoringErrors += batch;
+                Arrays.fill(predicted, start, start + batch, -1);
+                continue;
+            }
+            JsonNode predictions = answer.body().path("predictions");
+            for (int i = 0; i < batch; i++) {
+                predicted[start + i] = predictions.get(i).path("topClass").asInt();
+            }
+        }
+        int[] scored = Arrays.stream(predicted).map(p -> Math.max(p, 0)).toArray();
+        ClassificationScores scores = ClassificationScores.of(scored, test.labels(), 10);
+        double studentLatency = medianSingleRequestMs(gateway, test);
+        MonitorSnapshot monitor = pipeline.monitor().snapshot();
+
+        Map<String, Object> teacher = new LinkedHashMap<>();
+        teacher.put("id", options.teacher().id());
+        teacher.put("version", options.teacher().version());
+        teacher.put("test_accuracy", options.teacher().testAccuracy());
+        teacher.put("parameters", options.teacher().parameters());
+        teacher.put("latency_ms", options.teacher().latencyMs());
+        Map<String, Object> student = new LinkedHashMap<>();
+        student.put("test_accuracy", scores.accuracy());
+        student.put("macro_f1", scores.macroF1());
+        student.put("parameters", pipeline.studentArchitecture().parameterCount());
+        student.put("latency_ms", studentLatency);
+        student.put("version", pipeline.gateway().servedVersion());
+        Map<String, Object> gatewayFigures = new LinkedHashMap<>();
+        gatewayFigures.put("swaps", pipeline.gateway().swaps());
+        gatewayFigures.put("errors", serverErrors(pipeline) + clientFailures + scoringErrors);
+        Map<String, Object> pipelineFigures = new LinkedHashMap<>();
+        pipelineFigures.put("labels_produced", pipeline.teacher().labelsProduced());
+        pipelineFigures.put("samples_trained", pipeline.trainer().samplesTrained());
+        pipelineFigures.put("checkpoints_published", pipeline.trainer().latestVersion());
+        pipelineFigures.put("freshness_p50_s", nullIfNaN(monitor.freshnessP50Seconds()));
+        Map<String, Object> monitorFigures = new LinkedHashMap<>();
+        monitorFigures.put("agreement", nullIfNaN(monitor.agreement()));
+        monitorFigures.put("kl", nullIfNaN(monitor.kl()));
+        monitorFigures.put("accuracy", nullIfNaN(monitor.accuracy()));
+        monitorFigures.put("psi_teacher", nullIfNaN(monitor.psiTeacher()));
+        monitorFigures.put("matched", monitor.matched());
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("duration_s", options.duration().toSeconds());
+        summary.put("teacher", teacher);
+        summary.put("student", student);
+        summary.put("gateway", gatewayFigures);
+        summary.put("pipeline", pipelineFigures);
+        summary.put("monitor", monitorFigures);
+        return summary;
+    }
+
+    /** Median wall time of single-example requests over loopback, as a client sees it. */
+    private static double medianSingleRequestMs(GatewayClient gateway, LabeledImages test) throws IOException, InterruptedException {
+        int samples = 200;
+        double[] millis = new double[samples];
+        float[] input = new float[test.imageSize()];
+        for (int i = 0; i < samples; i++) {
+            test.writeUnitFloats(i, input, 0);
+            long started = System.nanoTime();
+            gateway.predict(null, input);
+            millis[i] = (System.nanoTime() - started) / 1e6;
+        }
+        Arrays.sort(millis);
+        return millis[samples / 2];
+    }
+
+    private static long serverErrors(Pipeline pipeline) {
+        Timer errors = pipeline.registry().find("kd.gateway.request").tag("outcome", "server_error").timer();
+        return errors == null ? 0 : errors.count();
+    }
+
+    private static Map<String, Object> kafka(Pipeline pipeline) {
+        return Map.of("bootstrap.servers", pipeline.bootstrapServers());
+    }
+
+    private static String rate(double rate) {
+        return rate == 0 ? "as many" : String.format(Locale.ROOT, "%.0f", rate);
+    }
+
+    private static String figure(double value) {
+        return Double.isNaN(value) ? "  -  " : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static Object nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+}
