@@ -1,0 +1,174 @@
+package io.kdstream.teacher;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.Device;
+import io.kdstream.core.kafka.ConsumerLag;
+import io.kdstream.core.kafka.DeadLetters;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.model.Devices;
+import io.kdstream.teacher.labels.BatchLabeller;
+import io.kdstream.teacher.labels.SoftLabeller;
+import io.kdstream.teacher.model.Teacher;
+import io.kdstream.teacher.model.Teachers;
+import io.kdstream.teacher.pipeline.Batcher;
+import io.kdstream.teacher.pipeline.LabellingLoop;
+import io.kdstream.teacher.traffic.TrafficDecoder;
+import io.kdstream.teacher.traffic.TrafficRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The teacher service: reads kd-traffic, labels it in batches with the teacher (or an ensemble) and writes
+ * temperature-softened probabilities to kd-soft-labels, exactly once. Records it cannot use go to kd-dead-letters
+ * in the same transaction. Several instances with the same {@code group.id} share the traffic partitions.
+ */
+public final class TeacherService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherService.class);
+
+    private final TeacherConfig config;
+    private final MeterRegistry registry;
+    private final String instanceId;
+    private Teacher teacher;
+    private LabellingLoop loop;
+    private Thread thread;
+    private KafkaClientMetrics consumerMetrics;
+    private KafkaClientMetrics producerMetrics;
+    private boolean closed;
+
+    public TeacherService(TeacherConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.instanceId = config.instanceId().isEmpty() ? UUID.randomUUID().toString().substring(0, 8) : config.instanceId();
+    }
+
+    /**
+     * Loads the teacher, connects to Kafka (fencing any earlier instance with the same transactional id) and starts
+     * labelling on threads of its own.
+     *
+     * @throws IllegalStateException when the teacher cannot be loaded
+     */
+    public synchronized void start() {
+        if (loop != null) {
+            throw new IllegalStateException("the teacher service is already started");
+        }
+        Device device = Devices.choose(config.device(), "teacher");
+        teacher = Teachers.load(config, device);
+        TeacherMetrics metrics = new TeacherMetrics(registry, teacher.id());
+        SoftLabeller softLabeller = new SoftLabeller(teacher.id(), teacher.version(), teacher.members(),
+                config.temperature(), teacher.classes(), config.outputTopK());
+        DeadLetters deadLetters = new DeadLetters(TeacherMetrics.SERVICE, config.topics().deadLetters(), registry);
+        BatchLabeller labeller = new BatchLabeller(teacher, softLabeller, config.temperature(), config.topics().softLabels(),
+                deadLetters, metrics);
+        int batchMax = config.batchMax(device.isGpu());
+
+        String clientId = "kd-teacher-" + instanceId;
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config.kafkaClientSettings(),
+                config.groupId(), clientId));
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.transactionalProducer(producerSettings(),
+                clientId + "-producer", config.transactionalIdPrefix() + "-" + instanceId));
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            consumer.close(Duration.ZERO);
+            teacher.close();
+            throw e;
+        }
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
+
+        loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(teacher.inputSize()),
+                labeller, new Batcher<TrafficRecord>(batchMax, TimeUnit.MILLISECONDS.toNanos(config.batchWaitMs())),
+                config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()),
+                new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics.labels());
+        thread = new Thread(loop, "kd-teacher-" + instanceId);
+        thread.start();
+        LOG.info("Teacher service {} labels {} -> {} with {} v{} on {} (T={}, batch<={}, wait {} ms)", instanceId,
+                config.topics().traffic(), config.topics().softLabels(), teacher.id(), teacher.version(), device,
+                config.temperature(), batchMax, config.batchWaitMs());
+    }
+
+    /** Soft labels this instance has published in committed transactions. */
+    public long labelsProduced() {
+        return loop == null ? 0 : loop.labelsCommitted();
+    }
+
+    /** True while the labelling loop runs; false before start, after close, or after a fatal error. */
+    public boolean isRunning() {
+        return loop != null && loop.isRunning();
+    }
+
+    /** The teacher labelling the traffic (its id and version are in every soft label); null before start. */
+    public synchronized Teacher teacher() {
+        return teacher;
+    }
+
+    /** Labels what has been read, commits, leaves the consumer group and frees the teacher. Idempotent. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    /** Stops as if the process died: nothing read since the last commit is committed. For failure tests. */
+    void halt() {
+        stop(true);
+    }
+
+    private synchronized void stop(boolean crash) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop != null) {
+            if (crash) {
+                loop.halt();
+            } else {
+                loop.stop();
+            }
+            join();
+        }
+        release();
+    }
+
+    private Map<String, Object> producerSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        // A short transaction timeout lets the broker abort a crashed instance's open transaction soon.
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        settings.putAll(config.kafkaClientSettings());
+        return settings;
+    }
+
+    private void join() {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(90));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("The teacher's labelling thread did not stop within 90 s");
+        }
+    }
+
+    private void release() {
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+            producerMetrics.close();
+        }
+        if (teacher != null) {
+            teacher.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.kdstream.teacher.model;
+
+import java.util.List;
+
+import io.kdstream.core.model.Classifier;
+import io.kdstream.schemas.TeacherContribution;
+
+/** One teacher backed by a {@link Classifier}: trained weights from a {@link TeacherStore}, or a TorchScript model. */
+public final class ClassifierTeacher implements Teacher {
+
+    private final String id;
+    private final String version;
+    private final Classifier classifier;
+
+    public ClassifierTeacher(String id, String version, Classifier classifier) {
+        this.id = id;
+        this.version = version;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public List<TeacherContribution> members() {
+        return List.of();
+    }
+
+    @Override
+    public int inputSize() {
+        return classifier.inputSize();
+    }
+
+    @Override
+    public int classes() {
+        return classifier.classes();
+    }
+
+    @Override
+    public float[] logits(float[] inputs, int batch) {
+        return classifier.logits(inputs, batch);
+    }
+
+    @Override
+    public float[] probabilities(float[] inputs, int batch, float temperature) {
+        return classifier.probabilities(inputs, batch, temperature);
+    }
+
+    @Override
+    public void close() {
+        classifier.close();
+    }
+
+    @Override
+    public String toString() {
+        return id + " v" + version;
+    }
+}

@@ -1,0 +1,409 @@
+package io.kdstream.teacher.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.kdstream.core.kafka.ConsumerLag;
+import io.kdstream.teacher.labels.BatchLabeller;
+import io.kdstream.teacher.traffic.TrafficDecoder;
+import io.kdstream.teacher.traffic.TrafficRecord;
+import io.micrometer.core.instrument.Counter;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once consume–label–produce. The poll thread reads traffic, decodes it and forms batches; one inference
+ * thread labels each batch and sends its soft labels and dead letters into the open Kafka transaction, recording
+ * the offsets the batch consumed. Every {@code commitInterval} the poll thread adds those offsets to the transaction
+ * ({@code sendOffsetsToTransaction} with the consumer's group metadata, which fences zombies after a rebalance) and
+ * commits it: labels, dead letters and offsets become visible together or not at all.
+ *
+ * <p>Batches are labelled and sent in the order they were read, so the offsets in a transaction always cover exactly
+ * the records whose outputs it holds. On a failure the transaction is aborted, batches still in flight are dropped
+ * and the consumer is rewound to the last committed offsets. Partitions are paused while more than
+ * {@code inflightMax} records wait for the teacher, and resumed below half of it.
+ */
+public final class LabellingLoop implements Runnable, ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LabellingLoop.class);
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** While work is in flight the poll thread looks in this often, to commit soon after a batch is sent. */
+    private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long RETRY_BACKOFF_MS = 500;
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final String trafficTopic;
+    private final TrafficDecoder decoder;
+    private final BatchLabeller labeller;
+    private final Batcher<TrafficRecord> batcher;
+    private final int inflightMax;
+    private final long commitIntervalNanos;
+    private final ConsumerLag lag;
+    private final Counter labelsCounter;
+    private final ExecutorService inference;
+
+    /** Records read and not yet handed to the producer (or dropped). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong labelsCommitted = new AtomicLong();
+    /** Next offset to read per assigned partition after the last commit: where a rewind goes. Poll thread only. */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+    /** Guards the transaction state below; the producer's I/O thread never takes it. */
+    private final Object transaction = new Object();
+    private boolean open;
+    private long openedAtNanos;
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long uncommittedLabels;
+    /** Bumped on every abort: batches labelled for an older generation are dropped. */
+    private long generation;
+    private RuntimeException failure;
+
+    private volatile boolean running = true;
+    private volatile boolean halted;
+    private volatile Throwable fatal;
+
+    public LabellingLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, String trafficTopic,
+                         TrafficDecoder decoder, BatchLabeller labeller, Batcher<TrafficRecord> batcher, int inflightMax,
+                         Duration commitInterval, ConsumerLag lag, Counter labelsCounter) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.trafficTopic = trafficTopic;
+        this.decoder = decoder;
+        this.labeller = labeller;
+        this.batcher = batcher;
+        this.inflightMax = inflightMax;
+        this.commitIntervalNanos = commitInterval.toNanos();
+        this.lag = lag;
+        this.labelsCounter = labelsCounter;
+        this.inference = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kd-teacher-inference");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Soft labels in committed transactions so far. */
+    public long labelsCommitted() {
+        return labelsCommitted.get();
+    }
+
+    /** False once the loop has stopped, by {@link #stop()} or a fatal error. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The error that stopped the loop, or null. */
+    public Throwable fatalError() {
+        return fatal;
+    }
+
+    /** Asks the loop to finish: label what it has read, commit, leave the group. */
+    public void stop() {
+        running = false;
+    }
+
+    /** Stops like a crash: no commit, the open transaction is left for the broker to abort. For tests. */
+    public void halt() {
+        halted = true;
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(trafficTopic), this);
+            while (running) {
+                recoverIfFailed();
+                applyBackpressure();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    inFlight.incrementAndGet();
+                    if (batcher.add(decoder.decode(record), System.nanoTime())) {
+                        submit();
+                    }
+                }
+                if (batcher.isDue(System.nanoTime())) {
+                    submit();
+                }
+                if (commitDue()) {
+                    commit();
+                }
+                lag.update(consumer);
+            }
+            if (!halted) {
+                flush();
+            }
+        } catch (RuntimeException e) {
+            fatal = e;
+            running = false;
+            LOG.error("Teacher labelling stopped: {}", e.toString(), e);
+        } finally {
+            shutDown();
+        }
+    }
+
+    private long pollTimeoutNanos() {
+        long now = System.nanoTime();
+        long timeout = Math.min(IDLE_POLL_NANOS, batcher.nanosUntilDue(now));
+        if (inFlight.get() > 0) {
+            timeout = Math.min(timeout, BUSY_POLL_NANOS);
+        }
+        synchronized (transaction) {
+            if (open) {
+                timeout = Math.min(timeout, Math.max(0, openedAtNanos + commitIntervalNanos - now));
+            }
+        }
+        return timeout;
+    }
+
+    private void applyBackpressure() {
+        int waiting = inFlight.get();
+        if (waiting >= inflightMax) {
+            consumer.pause(consumer.assignment());
+        } else if (waiting <= inflightMax / 2 && !consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private void submit() {
+        List<TrafficRecord> batch = batcher.take();
+        long batchGeneration;
+        synchronized (transaction) {
+            batchGeneration = generation;
+        }
+        inference.execute(() -> labelAndSend(batch, batchGeneration));
+    }
+
+    /** On the inference thread: label, then send into the open transaction unless the batch was aborted meanwhile. */
+    private void labelAndSend(List<TrafficRecord> batch, long batchGeneration) {
+        try {
+            BatchLabeller.Output output = null;
+            RuntimeException error = null;
+            try {
+                output = labeller.label(batch);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            synchronized (transaction) {
+                if (batchGeneration != generation || failure != null) {
+                    return;
+                }
+                if (error != null) {
+                    failure = error;
+                    return;
+                }
+                try {
+                    if (!open) {
+                        producer.beginTransaction();
+                        open = true;
+                        openedAtNanos = System.nanoTime();
+                    }
+                    for (ProducerRecord<byte[], byte[]> record : output.records()) {
+                        producer.send(record);
+                    }
+                    for (TrafficRecord record : batch) {
+                        ConsumerRecord<byte[], byte[]> source = record.source();
+                        uncommitted.put(new TopicPartition(source.topic(), source.partition()), new OffsetAndMetadata(source.offset() + 1));
+                    }
+                    uncommittedLabels += output.labels();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        } finally {
+            inFlight.addAndGet(-batch.size());
+        }
+    }
+
+    private boolean commitDue() {
+        synchronized (transaction) {
+            return open && System.nanoTime() - openedAtNanos >= commitIntervalNanos;
+        }
+    }
+
+    /** Adds the consumed offsets to the open transaction and commits it; a failure is left for {@link #recoverIfFailed}. */
+    private void commit() {
+        synchronized (transaction) {
+            if (!open || failure != null) {
+                return;
+            }
+            try {
+                producer.sendOffsetsToTransaction(new HashMap<>(uncommitted), consumer.groupMetadata());
+                producer.commitTransaction();
+            } catch (TimeoutException e) {
+                // The commit's outcome is unknown; the producer requires commitTransaction to be called again.
+                LOG.warn("Committing the teacher's transaction timed out; retrying: {}", e.getMessage());
+                return;
+            } catch (KafkaException e) {
+                failure = e;
+                return;
+            }
+            open = false;
+            uncommitted.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            uncommitted.clear();
+            labelsCommitted.addAndGet(uncommittedLabels);
+            labelsCounter.increment(uncommittedLabels);
+            uncommittedLabels = 0;
+        }
+    }
+
+    /** After a failed send, labelling error or commit: abort, drop what is in flight, rewind to the last commit. */
+    private void recoverIfFailed() {
+        RuntimeException cause;
+        synchronized (transaction) {
+            cause = failure;
+        }
+        if (cause == null) {
+            return;
+        }
+        if (isFatal(cause)) {
+            throw cause;
+        }
+        LOG.warn("Aborting the teacher's transaction and re-reading from the last committed offsets: {}", cause.toString());
+        abortAndDrop();
+        rewind(consumer.assignment());
+        sleep(RETRY_BACKOFF_MS);
+    }
+
+    private void abortAndDrop() {
+        synchronized (transaction) {
+            generation++;
+            failure = null;
+            if (open) {
+                producer.abortTransaction();
+                open = false;
+            }
+            uncommitted.clear();
+            uncommittedLabels = 0;
+        }
+        inFlight.addAndGet(-batcher.take().size());
+        awaitIdle();
+    }
+
+    private void rewind(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Long offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            }
+        }
+    }
+
+    /** Labels everything read so far and commits it. */
+    private void flush() {
+        if (batcher.size() > 0) {
+            submit();
+        }
+        awaitIdle();
+        commit();
+        recoverIfFailed();
+    }
+
+    private void awaitIdle() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(inFlight.get() + " records still wait for the teacher after 60 s");
+            }
+            sleep(1);
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty() || halted || fatal != null) {
+            return;
+        }
+        // Commit what was read from the partitions before their next owner starts from our offsets.
+        flush();
+        partitions.forEach(committed::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        if (halted || fatal != null) {
+            return;
+        }
+        // The group has moved on: these offsets can no longer be committed, so nothing read may be published.
+        LOG.warn("Teacher lost partitions {}; aborting the open transaction", partitions);
+        abortAndDrop();
+        partitions.forEach(committed::remove);
+        List<TopicPartition> kept = new ArrayList<>(consumer.assignment());
+        kept.removeAll(partitions);
+        rewind(kept);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            committed.put(partition, consumer.position(partition));
+        }
+        LOG.info("Teacher assigned {}", partitions);
+    }
+
+    private void shutDown() {
+        inference.shutdown();
+        try {
+            if (!inference.awaitTermination(30, TimeUnit.SECONDS)) {
+                inference.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Duration grace = halted || fatal != null ? Duration.ZERO : Duration.ofSeconds(10);
+        closeQuietly(() -> consumer.close(grace), "consumer");
+        closeQuietly(() -> producer.close(grace), "producer");
+    }
+
+    /**
+     * Errors after which this instance must stop: another instance took over its transactional id or group
+     * membership, the broker refuses it, or the producer's state is lost. Everything else aborts and retries.
+     */
+    private static boolean isFatal(RuntimeException e) {
+        return e instanceof ProducerFencedException || e instanceof FencedInstanceIdException
+                || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
+                || e instanceof UnsupportedVersionException;
+    }
+
+    private static void closeQuietly(Runnable close, String what) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the teacher's {} failed: {}", what, e.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

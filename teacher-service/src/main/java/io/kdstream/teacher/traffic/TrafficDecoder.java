@@ -1,0 +1,35 @@
+package io.kdstream.teacher.traffic;
+
+import io.kdstream.core.tensor.InvalidTensorException;
+import io.kdstream.core.tensor.Tensors;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.schemas.serde.RecordDecodingException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Decodes traffic records and validates their input tensor against the teacher's input size. */
+public final class TrafficDecoder {
+
+    public static final String UNDECODABLE = "undecodable";
+
+    private final int inputSize;
+
+    /** @param inputSize elements one example must hold (784 for a 28×28 image, whatever its shape) */
+    public TrafficDecoder(int inputSize) {
+        this.inputSize = inputSize;
+    }
+
+    public TrafficRecord decode(ConsumerRecord<byte[], byte[]> record) {
+        TrafficEvent event;
+        try {
+            event = Codecs.TRAFFIC_EVENT.decode(record.value());
+        } catch (RecordDecodingException e) {
+            return new TrafficRecord.Rejected(record, UNDECODABLE, e.getMessage());
+        }
+        try {
+            return new TrafficRecord.Example(record, event, Tensors.toUnitFloats(event.getInput(), inputSize));
+        } catch (InvalidTensorException e) {
+            return new TrafficRecord.Rejected(record, e.reason(), "request " + event.getRequestId() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.kdstream.teacher;
+
+import java.nio.file.Path;
+
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.training.TeacherTraining;
+import io.kdstream.teacher.training.TrainingListener;
+
+/** Small teachers trained in a second or two on a slice of Fashion-MNIST, for tests that need a stored teacher. */
+public final class TestTeachers {
+
+    public static final Architecture TINY_MLP = Architecture.parse("mlp:784-16-10");
+
+    private TestTeachers() {
+    }
+
+    /** Trains {@link #TINY_MLP} for one epoch on 1,000 images and saves it into {@code dir}. */
+    public static TeacherManifest tiny(Path dir, int seed) {
+        TeacherTraining.Settings settings = new TeacherTraining.Settings(TINY_MLP, 1, 50, 3e-3f, seed, "cpu");
+        return new TeacherTraining(settings).trainAndSave(FashionSlices.train(1000), FashionSlices.test(200),
+                new TeacherStore(dir), TrainingListener.SILENT);
+    }
+}

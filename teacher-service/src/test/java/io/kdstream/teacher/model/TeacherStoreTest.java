@@ -1,0 +1,68 @@
+package io.kdstream.teacher.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.kdstream.core.model.WeightsCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TeacherStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRoundTripTheManifestAndWeights() {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherManifest manifest = manifest(weights);
+        TeacherStore store = new TeacherStore(dir.resolve("teacher"));
+        assertThat(store.exists()).isFalse();
+
+        store.save(manifest, weights);
+
+        assertThat(store.exists()).isTrue();
+        StoredTeacher loaded = store.load();
+        assertThat(loaded.manifest()).isEqualTo(manifest);
+        assertThat(loaded.weights()).containsExactly(weights);
+        assertThat(dir.resolve("teacher")).isDirectoryContaining("glob:**/teacher.json").isDirectoryContaining("glob:**/teacher.params");
+    }
+
+    @Test
+    void shouldRefuseWeightsWhoseSha256DiffersFromTheManifest() throws IOException {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherStore store = new TeacherStore(dir);
+        store.save(manifest(weights), weights);
+
+        Files.write(dir.resolve(TeacherStore.WEIGHTS_FILE), new byte[]{1, 2, 3, 5});
+
+        assertThatThrownBy(store::load)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has sha256 " + WeightsCodec.sha256(new byte[]{1, 2, 3, 5}))
+                .hasMessageContaining("expects " + WeightsCodec.sha256(weights));
+    }
+
+    @Test
+    void shouldSayHowToGetATeacherWhenTheFolderIsEmpty() {
+        assertThatThrownBy(() -> new TeacherStore(dir).load())
+                .hasMessageContaining("no trained teacher in " + dir)
+                .hasMessageContaining("kd teacher train");
+    }
+
+    @Test
+    void shouldPutTheDefaultFolderUnderKdHomeOrTheUsersHome() {
+        assertThat(TeacherStore.defaultDir(Map.of("KD_HOME", "/srv/kd"), "/home/ann")).isEqualTo(Path.of("/srv/kd/teacher"));
+        assertThat(TeacherStore.defaultDir(Map.of(), "/home/ann")).isEqualTo(Path.of("/home/ann/.kd/teacher"));
+    }
+
+    private static TeacherManifest manifest(byte[] weights) {
+        String sha256 = WeightsCodec.sha256(weights);
+        return new TeacherManifest("fashion-cnn", TeacherManifest.versionOf(sha256), "mlp:784-10", WeightsCodec.FORMAT,
+                0.91, 7850, 0.5, "2026-01-01T00:00:00Z", 12.5, sha256);
+    }
+}
