@@ -76,7 +76,7 @@ public final class TeacherService implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config.kafkaClientSettings(),
                 config.groupId(), clientId));
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.transactionalProducer(producerSettings(),
-                clientId, config.transactionalIdPrefix() + "-" + instanceId));
+                clientId + "-producer", config.transactionalIdPrefix() + "-" + instanceId));
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -118,26 +118,26 @@ public final class TeacherService implements AutoCloseable {
 
     /** Labels what has been read, commits, leaves the consumer group and frees the teacher. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (loop != null) {
-            loop.stop();
-            join();
-        }
-        release();
+    public void close() {
+        stop(false);
     }
 
     /** Stops as if the process died: nothing read since the last commit is committed. For failure tests. */
-    synchronized void halt() {
+    void halt() {
+        stop(true);
+    }
+
+    private synchronized void stop(boolean crash) {
         if (closed) {
             return;
         }
         closed = true;
         if (loop != null) {
-            loop.halt();
+            if (crash) {
+                loop.halt();
+            } else {
+                loop.stop();
+            }
             join();
         }
         release();

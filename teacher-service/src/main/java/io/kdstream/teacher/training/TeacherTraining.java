@@ -142,6 +142,12 @@ public final class TeacherTraining {
                     labels[i] = train.labels()[example];
                 }
                 float loss = learner.step(inputs, batch, noTeacher, labels);
+                if (!Float.isFinite(loss)) {
+                    // Seen with PyTorch's multi-threaded CPU convolutions on very narrow layers (4-8 channels).
+                    throw new IllegalStateException("teacher training diverged: the loss is " + loss + " at epoch " + epoch
+                            + ", step " + (step + 1) + "; lower the learning rate (" + settings.learningRate()
+                            + ") or widen the architecture (" + settings.architecture() + ")");
+                }
                 runningLoss = Float.isNaN(runningLoss) ? loss : 0.98f * runningLoss + 0.02f * loss;
                 done += batch;
                 listener.onStep(epoch, done, total, runningLoss);

@@ -20,15 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TeacherTrainingTest {
 
-    private static final Architecture SMALL_CNN = Architecture.parse("cnn:28x28-4-8-16-10");
+    private static final Architecture SMALL_MLP = Architecture.parse("mlp:784-32-10");
 
     @TempDir
     Path dir;
 
     @Test
-    void shouldTrainASmallCnnReportProgressAndSaveAVerifiableTeacher() {
+    void shouldTrainASmallModelReportProgressAndSaveAVerifiableTeacher() {
         // given a small CNN and a slice of Fashion-MNIST
-        TeacherTraining.Settings settings = new TeacherTraining.Settings(SMALL_CNN, 2, 32, 3e-3f, 7, "cpu");
+        TeacherTraining.Settings settings = new TeacherTraining.Settings(SMALL_MLP, 2, 32, 3e-3f, 7, "cpu");
         List<long[]> steps = new ArrayList<>();
         List<Float> losses = new ArrayList<>();
         TeacherStore store = new TeacherStore(dir);
@@ -48,13 +48,13 @@ class TeacherTrainingTest {
         // and the manifest describes the stored weights
         StoredTeacher stored = store.load();
         assertThat(stored.manifest()).isEqualTo(manifest);
-        assertThat(manifest.id()).isEqualTo("fashion-cnn");
+        assertThat(manifest.id()).isEqualTo("fashion-mlp");
         assertThat(manifest.sha256()).isEqualTo(WeightsCodec.sha256(stored.weights()));
         assertThat(manifest.version()).isEqualTo(manifest.sha256().substring(0, 12));
-        assertThat(manifest.architecture()).isEqualTo(SMALL_CNN.spec());
-        assertThat(manifest.parameters()).isEqualTo(SMALL_CNN.parameterCount());
+        assertThat(manifest.architecture()).isEqualTo(SMALL_MLP.spec());
+        assertThat(manifest.parameters()).isEqualTo(SMALL_MLP.parameterCount());
         assertThat(manifest.latencyMs()).isPositive();
-        assertThat(manifest.testAccuracy()).as("test accuracy after 2 epochs on 2,000 images").isGreaterThan(0.4); // chance is 0.1
+        assertThat(manifest.testAccuracy()).as("test accuracy after 2 epochs on 2,000 images").isGreaterThan(0.65);
         // and the reloaded classifier scores what the manifest says
         try (Classifier classifier = stored.classifier(Device.cpu())) {
             assertThat(TeacherTraining.accuracy(classifier, FashionSlices.test(1000))).isEqualTo(manifest.testAccuracy());
@@ -63,9 +63,9 @@ class TeacherTrainingTest {
 
     @Test
     void shouldRefuseSettingsThatCannotTrain() {
-        assertThatThrownBy(() -> new TeacherTraining.Settings(SMALL_CNN, 0, 32, 1e-3f, 1, "cpu"))
+        assertThatThrownBy(() -> new TeacherTraining.Settings(SMALL_MLP, 0, 32, 1e-3f, 1, "cpu"))
                 .hasMessageContaining("epochs must be >= 1");
-        assertThatThrownBy(() -> new TeacherTraining.Settings(SMALL_CNN, 1, 1, 1e-3f, 1, "cpu"))
+        assertThatThrownBy(() -> new TeacherTraining.Settings(SMALL_MLP, 1, 1, 1e-3f, 1, "cpu"))
                 .hasMessageContaining("batch size must be >= 2");
         TeacherTraining.Settings wrongInput = new TeacherTraining.Settings(Architecture.parse("mlp:100-10"), 1, 32, 1e-3f, 1, "cpu");
         assertThatThrownBy(() -> new TeacherTraining(wrongInput).trainAndSave(FashionSlices.train(64), FashionSlices.test(64),

@@ -1,0 +1,69 @@
+package io.kdstream.teacher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.kdstream.teacher.model.TeacherStore;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TeacherConfigTest {
+
+    @Test
+    void shouldDefaultToTheTrainedTeacherAtTFourWithSmallCpuBatches() {
+        TeacherConfig config = new TeacherConfig(Map.of());
+
+        assertThat(config.teacherDir()).isEqualTo(TeacherStore.defaultDir());
+        assertThat(config.temperature()).isEqualTo(4f);
+        assertThat(config.batchMax(false)).isEqualTo(64);
+        assertThat(config.batchMax(true)).isEqualTo(256);
+        assertThat(config.batchWaitMs()).isEqualTo(5);
+        assertThat(config.groupId()).isEqualTo("kd-teacher");
+        assertThat(config.device()).isEqualTo("auto");
+        assertThat(config.metricsPort()).isEqualTo(9401);
+        assertThat(config.outputTopK()).isZero();
+        assertThat(config.ensembleMembers()).isEmpty();
+        assertThat(config.teacherInputShape()).containsExactly(1, 28, 28);
+    }
+
+    @Test
+    void shouldReadAnEnsembleWithItsWeights() {
+        TeacherConfig config = new TeacherConfig(Map.of("ensemble.members", "/t/a, /t/b.pt", "ensemble.weights", "0.7,0.3",
+                "ensemble.average", "logits", "teacher.dir", "/srv/teacher"));
+
+        assertThat(config.ensembleMembers()).containsExactly("/t/a", "/t/b.pt");
+        assertThat(config.ensembleWeights()).containsExactly(0.7, 0.3);
+        assertThat(config.averageLogits()).isTrue();
+        assertThat(config.teacherDir()).isEqualTo(Path.of("/srv/teacher"));
+        assertThat(new TeacherConfig(Map.of("ensemble.members", "/t/a,/t/b")).ensembleWeights()).containsExactly(1.0, 1.0);
+    }
+
+    @Test
+    void shouldReportEveryBadValueAtOnce() {
+        assertThatThrownBy(() -> new TeacherConfig(Map.of("temperature", "0", "device", "tpu", "teacher.input.shape", "1,x",
+                "ensemble.average", "median")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("4 problem(s)")
+                .hasMessageContaining("temperature")
+                .hasMessageContaining("device")
+                .hasMessageContaining("'x' is not a whole number")
+                .hasMessageContaining("ensemble.average");
+    }
+
+    @Test
+    void shouldNameTheKeysAndTheFixOfEachCrossFieldProblem() {
+        assertThatThrownBy(() -> new TeacherConfig(Map.of("ensemble.members", "/t/a,/t/b", "ensemble.weights", "1,-2,3",
+                "teacher.torchscript.path", "/t/c.pt", "inflight.max.records", "100", "output.top.k", "10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ensemble.members and teacher.torchscript.path are both set: set only one of them")
+                .hasMessageContaining("ensemble.weights has 3 values but ensemble.members has 2 members: give one weight per member")
+                .hasMessageContaining("ensemble.weights value '-2' is not a positive number")
+                .hasMessageContaining("inflight.max.records (100) is below the largest batch (256): raise inflight.max.records")
+                .hasMessageContaining("output.top.k (10) must be below teacher.classes (10)");
+        assertThatThrownBy(() -> new TeacherConfig(Map.of("ensemble.members", "/t/a")))
+                .hasMessageContaining("an ensemble needs at least two");
+    }
+}

@@ -1,0 +1,132 @@
+package io.kdstream.teacher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.tensor.Tensors;
+import io.kdstream.core.testing.Eventually;
+import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.schemas.DType;
+import io.kdstream.schemas.DeadLetter;
+import io.kdstream.schemas.DenseProbabilities;
+import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.Tensor;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.TrafficSource;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TeacherServiceIT {
+
+    private static final Topics TOPICS = Topics.DEFAULT;
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir
+    static Path teacherDir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.startTemporary();
+        kafka.createTopics(TOPICS.definitions(2, (short) 1));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldLabelEveryEventOnceAndDeadLetterGarbageWithoutStopping() {
+        // given a trained teacher and a running service
+        TeacherManifest manifest = TestTeachers.tiny(teacherDir, 1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TeacherConfig config = new TeacherConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "teacher.dir", teacherDir.toString(), "device", "cpu", "commit.interval.ms", "50", "temperature", "3"));
+        LabeledImages images = FashionSlices.test(150);
+        try (TeacherService service = new TeacherService(config, registry)) {
+            service.start();
+
+            // when replay traffic arrives mixed with records the teacher cannot use
+            List<ProducerRecord<byte[], byte[]>> traffic = new ArrayList<>(TestTraffic.events(TOPICS.traffic(), "it", images, 0, 100));
+            traffic.add(TestTraffic.record(TOPICS.traffic(), "garbage", new byte[]{1, 2, 3, 4, 5}));
+            traffic.add(event("wrong-shape", Tensors.uint8(new byte[100], 10, 10)));
+            traffic.add(event("wrong-dtype", new Tensor(DType.INT64, List.of(784), ByteBuffer.wrap(new byte[784 * 8]))));
+            traffic.add(event("short-data", new Tensor(DType.UINT8, List.of(1, 28, 28), ByteBuffer.wrap(new byte[700]))));
+            float[] withNaN = new float[784];
+            withNaN[5] = Float.NaN;
+            traffic.add(event("nan-pixel", Tensors.float32(withNaN, 784)));
+            traffic.addAll(TestTraffic.events(TOPICS.traffic(), "after", images, 100, 150));
+            TestTraffic.send(kafka.bootstrapServers(), traffic);
+
+            // then every good event gets exactly one label, read committed
+            List<ConsumerRecord<byte[], byte[]>> labels = TestTraffic.readCommitted(kafka.bootstrapServers(), TOPICS.softLabels(), 150, TIMEOUT);
+            Map<String, SoftLabel> byId = labels.stream().collect(Collectors.toMap(TestTraffic::key,
+                    record -> Codecs.SOFT_LABEL.decode(record.value())));
+            assertThat(labels).hasSize(150);
+            assertThat(byId.keySet()).hasSize(150).allMatch(id -> id.startsWith("it-") || id.startsWith("after-"));
+            for (SoftLabel label : byId.values()) {
+                List<Float> p = ((DenseProbabilities) label.getProbabilities()).getValues();
+                assertThat(p).hasSize(10).allMatch(value -> value >= 0 && value <= 1);
+                assertThat(p.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+                assertThat(label.getTemperature()).isEqualTo(3f);
+                assertThat(label.getTeacherId()).isEqualTo(manifest.id());
+                assertThat(label.getTeacherVersion()).isEqualTo(manifest.version());
+                assertThat(label.getClassCount()).isEqualTo(10);
+                assertThat(label.getLabelledTime()).isAfterOrEqualTo(label.getEventTime());
+            }
+            SoftLabel seventh = byId.get("it-7");
+            assertThat(seventh.getTrueLabel()).isEqualTo(images.labels()[7]);
+            assertThat(Tensors.uint8Bytes(seventh.getInput())).containsExactly(images.image(7));
+            assertThat(seventh.getInput().getShape()).containsExactly(1, 28, 28);
+
+            // and the garbage sits in the dead-letter topic with its reasons
+            Map<String, DeadLetter> dead = TestTraffic.readCommitted(kafka.bootstrapServers(), TOPICS.deadLetters(), 5, TIMEOUT).stream()
+                    .map(record -> Codecs.DEAD_LETTER.decode(record.value()))
+                    .collect(Collectors.toMap(letter -> new String(letter.getKey().array()), Function.identity()));
+            assertThat(dead).hasSize(5);
+            assertThat(dead.get("garbage").getReason()).isEqualTo("undecodable");
+            assertThat(dead.get("wrong-shape").getReason()).isEqualTo("bad-shape");
+            assertThat(dead.get("wrong-dtype").getReason()).isEqualTo("bad-dtype");
+            assertThat(dead.get("short-data").getReason()).isEqualTo("bad-length");
+            assertThat(dead.get("nan-pixel").getReason()).isEqualTo("not-finite");
+            assertThat(dead.get("garbage").getSourceTopic()).isEqualTo(TOPICS.traffic());
+            assertThat(dead.get("garbage").getValue().array()).containsExactly(1, 2, 3, 4, 5);
+
+            // and the service is still running, with its meters up to date
+            assertThat(service.isRunning()).isTrue();
+            assertThat(service.labelsProduced()).isEqualTo(150);
+            assertThat(registry.get(TeacherMetrics.LABELS).counter().count()).isEqualTo(150);
+            assertThat(registry.get(TeacherMetrics.BATCH_SIZE).summary().totalAmount()).isEqualTo(150);
+            assertThat(registry.get("kd.dead.letters").tag("service", TeacherMetrics.SERVICE).tag("reason", "bad-shape")
+                    .counter().count()).isEqualTo(1);
+            Eventually.await("consumer lag back to 0", TIMEOUT,
+                    () -> registry.get("kd.consumer.lag").tag("service", TeacherMetrics.SERVICE).gauge().value(), lag -> lag == 0);
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> event(String requestId, Tensor input) {
+        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), input, null, TrafficSource.SHADOW);
+        return TestTraffic.record(TOPICS.traffic(), requestId, Codecs.TRAFFIC_EVENT.encode(event));
+    }
+}
