@@ -1,6 +1,7 @@
 package io.kdstream.app.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.trainer.StudentTrainer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -61,5 +63,28 @@ final class BenchStreams {
             images.writeUnitFloats(i, inputs, i * images.imageSize());
         }
         return inputs;
+    }
+
+    /**
+     * Waits until the trainer has taken {@code samples} examples into training.
+     *
+     * @return {@link System#nanoTime()} when it had
+     * @throws IllegalStateException when the trainer stops first, or after an hour
+     */
+    static long awaitTrained(StudentTrainer trainer, long samples) {
+        long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
+        while (trainer.samplesTrained() < samples) {
+            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer stopped at " + trainer.samplesTrained() + " of " + samples
+                        + " samples (" + trainer.state() + ")", trainer.failure().orElse(null));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the trainer", e);
+            }
+        }
+        return System.nanoTime();
     }
 }

@@ -228,7 +228,7 @@ public final class QualityBenchmark {
                     Map.entry("device", settings.device())));
             try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
                 trainer.start();
-                awaitTrained(trainer, train.count());
+                BenchStreams.awaitTrained(trainer, train.count());
             }
             for (CheckpointAssembler.Assembled checkpoint : checkpoints(broker.bootstrapServers())) {
                 try (Classifier student = Classifier.fromWeights(architecture, checkpoint.weights(), device)) {
@@ -238,22 +238,6 @@ public final class QualityBenchmark {
             }
         }
         return curve;
-    }
-
-    private static void awaitTrained(StudentTrainer trainer, long samples) {
-        long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
-        while (trainer.samplesTrained() < samples) {
-            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the trainer stopped at " + trainer.samplesTrained() + " of " + samples
-                        + " samples (" + trainer.state() + ")", trainer.failure().orElse(null));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the trainer", e);
-            }
-        }
     }
 
     /** Every verified checkpoint of the model on the checkpoint topic, oldest first. */

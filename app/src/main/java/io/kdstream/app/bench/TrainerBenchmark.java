@@ -1,6 +1,5 @@
 package io.kdstream.app.bench;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,32 +126,11 @@ public final class TrainerBenchmark {
             long warmUp = expected / 10;
             try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
                 trainer.start();
-                long started = awaitSamples(trainer, warmUp);
+                long started = BenchStreams.awaitTrained(trainer, warmUp);
                 long startSamples = trainer.samplesTrained();
-                awaitSamples(trainer, expected);
+                BenchStreams.awaitTrained(trainer, expected);
                 return (expected - startSamples) / ((System.nanoTime() - started) / 1e9);
             }
-        }
-    }
-
-    private static long awaitSamples(StudentTrainer trainer, long samples) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (trainer.samplesTrained() < samples) {
-            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the trainer stopped at " + trainer.samplesTrained() + " of " + samples
-                        + " samples (" + trainer.state() + ")", trainer.failure().orElse(null));
-            }
-            sleep(5);
-        }
-        return System.nanoTime();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the trainer", e);
         }
     }
 
