@@ -3,14 +3,23 @@ package io.kdstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.kdstream.core.config.ConfigDocs;
 import io.kdstream.core.model.Architecture;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class TrainerConfigTest {
+
+    private static final Path DOCS = Path.of("..", "docs", "trainer.md");
+    private static final String START = "<!-- settings:start (generated from TrainerConfig.DEFINITION) -->\n";
+    private static final String END = "<!-- settings:end -->";
 
     @Test
     void shouldDefaultToTheDocumentedValues() {
@@ -81,5 +90,24 @@ class TrainerConfigTest {
                 .hasMessageContaining("replay.buffer.size is 0");
 
         assertThat(new TrainerConfig(Map.of("batch.size", "64", "replay.fraction", "0.25")).newExamplesPerBatch()).isEqualTo(48);
+    }
+
+    @Test
+    void shouldMatchTheSettingsTableOfTheDocs() throws IOException {
+        String docs = Files.readString(DOCS, StandardCharsets.UTF_8);
+        int start = docs.indexOf(START);
+        int end = docs.indexOf(END);
+        assertThat(start).as("docs/trainer.md must hold the markers %s and %s", START.trim(), END).isNotNegative();
+        assertThat(end).isGreaterThan(start);
+        String generated = ConfigDocs.markdownTable(TrainerConfig.DEFINITION);
+        if (Boolean.getBoolean("kd.docs.update")) {
+            Files.writeString(DOCS, docs.substring(0, start + START.length()) + generated + docs.substring(end), StandardCharsets.UTF_8);
+            return;
+        }
+
+        assertThat(docs.substring(start + START.length(), end))
+                .as("docs/trainer.md's settings table differs from TrainerConfig.DEFINITION; regenerate it with "
+                        + "mvn -o -pl student-trainer -am test -Dtest=TrainerConfigTest -Dsurefire.failIfNoSpecifiedTests=false -Dkd.docs.update=true")
+                .isEqualTo(generated);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.kdstream.schemas.HoldoutScores;
@@ -61,7 +62,7 @@ class TrainingWorkerTest {
         @Override
         public Snapshot snapshot(List<Example> holdout) {
             calls.add("snapshot");
-            return new Snapshot(new byte[0], java.util.Map.of(), new HoldoutScores(0, 0f, 0f, null));
+            return new Snapshot(new byte[0], Map.of(), new HoldoutScores(0, 0f, 0f, null));
         }
 
         @Override

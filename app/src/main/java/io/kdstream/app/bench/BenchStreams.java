@@ -1,0 +1,90 @@
+package io.kdstream.app.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.tensor.Tensors;
+import io.kdstream.schemas.DenseProbabilities;
+import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.trainer.StudentTrainer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes images with their teacher probabilities onto a soft-label topic, as the teacher service would. */
+final class BenchStreams {
+
+    private BenchStreams() {
+    }
+
+    /**
+     * @param probabilities row-major {@code (count, classes)} teacher probabilities softened at {@code temperature}
+     * @return the number of records written
+     */
+    static int produceSoftLabels(String bootstrap, String topic, LabeledImages images, float[] probabilities, int classes,
+                                 float temperature, String runId) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(
+                Map.of("bootstrap.servers", bootstrap, "batch.size", 262_144, "linger.ms", 20), "bench-" + runId))) {
+            for (int i = 0; i < images.count(); i++) {
+                String id = runId + "-" + i;
+                List<Float> row = new ArrayList<>(classes);
+                for (int c = 0; c < classes; c++) {
+                    row.add(probabilities[i * classes + c]);
+                }
+                SoftLabel label = SoftLabel.newBuilder()
+                        .setRequestId(id)
+                        .setEventTime(Instant.ofEpochMilli(i))
+                        .setLabelledTime(Instant.ofEpochMilli(i))
+                        .setInput(Tensors.uint8(images.image(i), 1, images.height(), images.width()))
+                        .setTeacherId("bench-teacher")
+                        .setTeacherVersion("1")
+                        .setTemperature(temperature)
+                        .setClassCount(classes)
+                        .setProbabilities(new DenseProbabilities(row))
+                        .setTrueLabel(images.labels()[i])
+                        .build();
+                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), Codecs.SOFT_LABEL.encode(label)));
+            }
+            producer.flush();
+        }
+        return images.count();
+    }
+
+    /** Unit inputs of every image, row-major. */
+    static float[] unitInputs(LabeledImages images) {
+        float[] inputs = new float[images.count() * images.imageSize()];
+        for (int i = 0; i < images.count(); i++) {
+            images.writeUnitFloats(i, inputs, i * images.imageSize());
+        }
+        return inputs;
+    }
+
+    /**
+     * Waits until the trainer has taken {@code samples} examples into training.
+     *
+     * @return {@link System#nanoTime()} when it had
+     * @throws IllegalStateException when the trainer stops first, or after an hour
+     */
+    static long awaitTrained(StudentTrainer trainer, long samples) {
+        long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
+        while (trainer.samplesTrained() < samples) {
+            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer stopped at " + trainer.samplesTrained() + " of " + samples
+                        + " samples (" + trainer.state() + ")", trainer.failure().orElse(null));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the trainer", e);
+            }
+        }
+        return System.nanoTime();
+    }
+}

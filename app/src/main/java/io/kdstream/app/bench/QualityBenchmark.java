@@ -1,0 +1,328 @@
+package io.kdstream.app.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import ai.djl.Device;
+import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.checkpoint.CheckpointAssembler;
+import io.kdstream.core.checkpoint.CheckpointChunks;
+import io.kdstream.core.data.FashionMnist;
+import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.distill.DistillationLoss;
+import io.kdstream.core.distill.SoftTargets;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Classifier;
+import io.kdstream.core.model.Devices;
+import io.kdstream.core.training.Learner;
+import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.CheckpointKey;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.trainer.StudentTrainer;
+import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.labels.Example;
+import io.kdstream.trainer.training.Batch;
+import io.kdstream.trainer.training.BatchAssembler;
+import io.kdstream.trainer.training.ReplayBuffer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Is online distillation worth it? The same student makes one pass over the 60,000 Fashion-MNIST training images
+ * as a stream, three ways: (a) true labels only; (b) online distillation: the teacher's soft labels go through an
+ * embedded broker into the real {@link StudentTrainer}, whose checkpoints are scored; (c) offline distillation
+ * over the same stored soft labels for several epochs. Each is scored on the 10,000 test images for accuracy and
+ * top-1 agreement with the teacher, and a plot shows accuracy against examples seen.
+ *
+ * <p>(a) and (c) run in memory with the trainer's own batch assembly (replay included for (a), so that only the
+ * targets differ from (b)); the optimizer, batch size, learning rate, temperature and α are the same everywhere.
+ */
+public final class QualityBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QualityBenchmark.class);
+    /** The temperature the teacher service softens at by default; the student re-tempers to its own. */
+    public static final float TEACHER_TEMPERATURE = 4f;
+    private static final String MODEL = "student";
+
+    /**
+     * @param student       student architecture spec
+     * @param temperature   the trainer's distillation temperature
+     * @param alpha         weight of the soft targets (true labels take 1 − α)
+     * @param learningRate  Adam's learning rate
+     * @param batchSize     examples per step
+     * @param replayFraction share of each streamed batch replayed from the buffer, in (a) and (b)
+     * @param offlineEpochs passes of the offline distillation (c)
+     * @param evalEvery     new examples between two points of the curves
+     * @param device        auto, cpu or gpu
+     */
+    public record Settings(String student, float temperature, float alpha, float learningRate, int batchSize,
+                           double replayFraction, int offlineEpochs, int evalEvery, String device) {
+
+        public static final Settings DEFAULT = new Settings(Architecture.FASHION_STUDENT.spec(), 2f, 0.5f, 1e-3f, 64,
+                0.0, 5, 5000, "auto");
+    }
+
+    private QualityBenchmark() {
+    }
+
+    /**
+     * @param teacher the trained teacher (the stored one of {@code kd teacher train}, or {@link #trainTeacher})
+     * @param plot    where the PNG goes
+     * @return teacher_accuracy, hard_only_accuracy, online_kd_accuracy, offline_kd_accuracy, online_kd_agreement, …
+     */
+    public static LinkedHashMap<String, Object> run(Settings settings, Classifier teacher, Path plot) {
+        Architecture architecture = Architecture.parse(settings.student());
+        Device device = Devices.choose(settings.device(), "quality benchmark");
+        LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN);
+        TestSet test = TestSet.of(FashionMnist.load(FashionMnist.Split.TEST), teacher);
+        LOG.info("Teacher: test accuracy {}", test.teacherAccuracy());
+        float[] softened = softLabels(teacher, train);
+        List<Example> stream = examples(train, softened, teacher.classes(), settings.temperature());
+
+        Curve hard = streamPass("hard labels only", settings, architecture, device, stream, test, 0f);
+        LOG.info("(a) hard labels only: {}", hard.last());
+        Curve online = onlineThroughTrainer(settings, train, softened, teacher.classes(), architecture, device, test);
+        LOG.info("(b) online distillation through the trainer: {}", online.last());
+        Curve offline = offline(settings, architecture, device, stream, test);
+        LOG.info("(c) offline distillation, {} epochs: {}", settings.offlineEpochs(), offline.last());
+
+        AccuracyPlot.write(plot, "Fashion-MNIST student " + architecture + ", T=" + settings.temperature() + ", alpha="
+                + settings.alpha(), List.of(hard, online, offline), test.teacherAccuracy());
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+        result.put("teacher_accuracy", round(test.teacherAccuracy()));
+        result.put("hard_only_accuracy", round(hard.last().accuracy()));
+        result.put("online_kd_accuracy", round(online.last().accuracy()));
+        result.put("offline_kd_accuracy", round(offline.last().accuracy()));
+        result.put("online_kd_agreement", round(online.last().agreement()));
+        result.put("hard_only_agreement", round(hard.last().agreement()));
+        result.put("offline_kd_agreement", round(offline.last().agreement()));
+        result.put("student", architecture.spec());
+        result.put("temperature", settings.temperature());
+        result.put("alpha", settings.alpha());
+        result.put("learning_rate", settings.learningRate());
+        result.put("batch_size", settings.batchSize());
+        result.put("replay_fraction", settings.replayFraction());
+        result.put("offline_epochs", settings.offlineEpochs());
+        result.put("plot", plot.toString());
+        return result;
+    }
+
+    /**
+     * A teacher for machines without a stored one: the reference CNN trained on hard labels (cosine schedule).
+     *
+     * @return weights of {@link Architecture#FASHION_TEACHER}
+     */
+    public static byte[] trainTeacher(LabeledImages train, int epochs, Device device) {
+        int batch = 128;
+        int steps = train.count() / batch;
+        OptimizerSettings optimizer = new OptimizerSettings("adam", 1e-3f, "cosine", epochs * steps, 0f);
+        Architecture architecture = Architecture.FASHION_TEACHER;
+        float[] inputs = BenchStreams.unitInputs(train);
+        try (Learner learner = new Learner(architecture, device, new DistillationLoss(1f, 0f), optimizer, null)) {
+            Random random = new Random(42);
+            float[] x = new float[batch * architecture.inputSize()];
+            float[] unused = new float[batch * architecture.classes()];
+            int[] y = new int[batch];
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                int[] order = shuffled(train.count(), random);
+                for (int step = 0; step < steps; step++) {
+                    for (int i = 0; i < batch; i++) {
+                        int index = order[step * batch + i];
+                        System.arraycopy(inputs, index * architecture.inputSize(), x, i * architecture.inputSize(), architecture.inputSize());
+                        y[i] = train.labels()[index];
+                    }
+                    learner.step(x, batch, unused, y);
+                }
+                LOG.info("Teacher epoch {} of {} done", epoch + 1, epochs);
+            }
+            return learner.weights();
+        }
+    }
+
+    /** (a): one pass in stream order through the trainer's batch assembly, scored every {@code evalEvery} examples. */
+    private static Curve streamPass(String name, Settings settings, Architecture architecture, Device device, List<Example> stream,
+                                    TestSet test, float alpha) {
+        Curve curve = new Curve(name);
+        int newPerBatch = settings.batchSize() - (int) Math.round(settings.batchSize() * settings.replayFraction());
+        ReplayBuffer replay = settings.replayFraction() > 0 ? new ReplayBuffer(10_000, new Random(7)) : null;
+        BatchAssembler assembler = new BatchAssembler(architecture.inputSize(), architecture.classes(), settings.batchSize(),
+                newPerBatch, replay);
+        try (Learner learner = learner(settings, architecture, device, alpha)) {
+            long seen = 0;
+            for (Example example : stream) {
+                Optional<Batch> batch = assembler.add(example);
+                seen++;
+                batch.ifPresent(b -> step(learner, b));
+                if (seen % settings.evalEvery() == 0 || seen == stream.size()) {
+                    assembler.flush().ifPresent(b -> step(learner, b));
+                    curve.add(seen, test.score(learner.probabilities(test.inputs(), test.count(), 1f)));
+                }
+            }
+        }
+        return curve;
+    }
+
+    /** (c): epochs over the stored soft labels, shuffled, no replay (the epochs are the replay). */
+    private static Curve offline(Settings settings, Architecture architecture, Device device, List<Example> stream, TestSet test) {
+        Curve curve = new Curve("offline KD, " + settings.offlineEpochs() + " epochs");
+        Random random = new Random(11);
+        try (Learner learner = learner(settings, architecture, device, settings.alpha())) {
+            long seen = 0;
+            for (int epoch = 0; epoch < settings.offlineEpochs(); epoch++) {
+                int[] order = shuffled(stream.size(), random);
+                for (int start = 0; start < order.length; start += settings.batchSize()) {
+                    int end = Math.min(order.length, start + settings.batchSize());
+                    List<Example> examples = new ArrayList<>(end - start);
+                    for (int i = start; i < end; i++) {
+                        examples.add(stream.get(order[i]));
+                    }
+                    step(learner, Batch.of(examples, examples.size(), architecture.inputSize(), architecture.classes()));
+                    long before = seen;
+                    seen += examples.size();
+                    if (seen / settings.evalEvery() > before / settings.evalEvery() || end == order.length) {
+                        curve.add(seen, test.score(learner.probabilities(test.inputs(), test.count(), 1f)));
+                    }
+                }
+            }
+        }
+        return curve;
+    }
+
+    /** (b): soft labels through an embedded broker into the trainer; every published checkpoint is a point. */
+    private static Curve onlineThroughTrainer(Settings settings, LabeledImages train, float[] softened, int classes,
+                                              Architecture architecture, Device device, TestSet test) {
+        Curve curve = new Curve("online KD (trainer over Kafka)");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            // One partition: the trainer sees the stream in the same order as (a).
+            broker.createTopics(Topics.DEFAULT.definitions(1, (short) 1));
+            BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), train, softened, classes,
+                    TEACHER_TEMPERATURE, "quality");
+            int newPerBatch = settings.batchSize() - (int) Math.round(settings.batchSize() * settings.replayFraction());
+            TrainerConfig config = new TrainerConfig(Map.ofEntries(
+                    Map.entry("bootstrap.servers", broker.bootstrapServers()),
+                    Map.entry("model.name", MODEL),
+                    Map.entry("student.architecture", architecture.spec()),
+                    Map.entry("temperature", String.valueOf(settings.temperature())),
+                    Map.entry("alpha", String.valueOf(settings.alpha())),
+                    Map.entry("learning.rate", String.valueOf(settings.learningRate())),
+                    Map.entry("batch.size", String.valueOf(settings.batchSize())),
+                    Map.entry("replay.fraction", String.valueOf(settings.replayFraction())),
+                    Map.entry("holdout.permille", "0"),
+                    Map.entry("checkpoint.interval.steps", String.valueOf(Math.max(1, settings.evalEvery() / newPerBatch))),
+                    Map.entry("checkpoint.interval.ms", "25000"),
+                    Map.entry("checkpoint.keep", "1000"),
+                    Map.entry("device", settings.device())));
+            try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
+                trainer.start();
+                BenchStreams.awaitTrained(trainer, train.count());
+            }
+            for (CheckpointAssembler.Assembled checkpoint : checkpoints(broker.bootstrapServers())) {
+                try (Classifier student = Classifier.fromWeights(architecture, checkpoint.weights(), device)) {
+                    curve.add(checkpoint.manifest().getLineage().getSamplesSeen(),
+                            test.score(student.probabilities(test.inputs(), test.count(), 1f)));
+                }
+            }
+        }
+        return curve;
+    }
+
+    /** Every verified checkpoint of the model on the checkpoint topic, oldest first. */
+    private static List<CheckpointAssembler.Assembled> checkpoints(String bootstrap) {
+        List<CheckpointAssembler.Assembled> found = new ArrayList<>();
+        CheckpointAssembler assembler = new CheckpointAssembler();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), "quality-checkpoints"))) {
+            TopicPartition partition = new TopicPartition(Topics.DEFAULT.checkpoints(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+                    if (!key.getModel().equals(MODEL) || record.value() == null) {
+                        continue;
+                    }
+                    if (key.getChunk() == CheckpointChunks.MANIFEST) {
+                        Checkpoint manifest = Codecs.CHECKPOINT.decode(record.value());
+                        CheckpointAssembler.Assembled assembled = assembler.complete(manifest);
+                        if (assembled.ok()) {
+                            found.add(assembled);
+                        }
+                    } else {
+                        assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Learner learner(Settings settings, Architecture architecture, Device device, float alpha) {
+        OptimizerSettings optimizer = new OptimizerSettings("adam", settings.learningRate(), "fixed", 1, 0f);
+        return new Learner(architecture, device, new DistillationLoss(settings.temperature(), alpha), optimizer, null);
+    }
+
+    private static void step(Learner learner, Batch batch) {
+        learner.step(batch.inputs(), batch.size(), batch.teacher(), batch.labels());
+    }
+
+    /** The teacher's probabilities for every training image, softened at {@link #TEACHER_TEMPERATURE}. */
+    private static float[] softLabels(Classifier teacher, LabeledImages train) {
+        float[] inputs = BenchStreams.unitInputs(train);
+        int classes = teacher.classes();
+        float[] out = new float[train.count() * classes];
+        int chunk = 1000;
+        for (int start = 0; start < train.count(); start += chunk) {
+            int count = Math.min(chunk, train.count() - start);
+            float[] part = teacher.probabilities(Arrays.copyOfRange(inputs, start * teacher.inputSize(),
+                    (start + count) * teacher.inputSize()), count, TEACHER_TEMPERATURE);
+            System.arraycopy(part, 0, out, start * classes, part.length);
+        }
+        return out;
+    }
+
+    /** The stream as the trainer would decode it: inputs, soft targets re-tempered to the trainer's T, true labels. */
+    private static List<Example> examples(LabeledImages train, float[] softened, int classes, float temperature) {
+        List<Example> examples = new ArrayList<>(train.count());
+        for (int i = 0; i < train.count(); i++) {
+            float[] input = new float[train.imageSize()];
+            train.writeUnitFloats(i, input, 0);
+            float[] teacher = SoftTargets.retemper(Arrays.copyOfRange(softened, i * classes, (i + 1) * classes),
+                    TEACHER_TEMPERATURE, temperature);
+            examples.add(new Example("q-" + i, input, teacher, train.labels()[i], i, i));
+        }
+        return examples;
+    }
+
+    private static int[] shuffled(int count, Random random) {
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        for (int i = count - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}

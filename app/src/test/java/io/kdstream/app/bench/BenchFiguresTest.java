@@ -1,0 +1,47 @@
+package io.kdstream.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchFiguresTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldScoreAccuracyAgainstLabelsAndAgreementAgainstTheTeacher() {
+        // given three test examples over two classes, the teacher right on the first two
+        TestSet test = new TestSet(new float[3], new int[]{0, 1, 1}, new int[]{0, 1, 0}, 2);
+
+        // when the student predicts classes 0, 0, 0
+        TestSet.Score score = test.score(new float[]{0.9f, 0.1f, 0.6f, 0.4f, 0.7f, 0.3f});
+
+        // then
+        assertThat(score.accuracy()).isCloseTo(1 / 3.0, within(1e-9));
+        assertThat(score.agreement()).isCloseTo(2 / 3.0, within(1e-9));
+        assertThat(test.teacherAccuracy()).isCloseTo(2 / 3.0, within(1e-9));
+    }
+
+    @Test
+    void shouldDrawThePlotAsAPng() throws IOException {
+        Curve curve = new Curve("online");
+        curve.add(5000, new TestSet.Score(0.80, 0.85));
+        curve.add(10_000, new TestSet.Score(0.83, 0.88));
+        Path plot = folder.resolve("plots/quality.png");
+
+        AccuracyPlot.write(plot, "test", List.of(curve), 0.91);
+
+        byte[] bytes = Files.readAllBytes(plot);
+        assertThat(bytes.length).isGreaterThan(1000);
+        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        assertThat(curve.last().accuracy()).isEqualTo(0.83);
+    }
+}
