@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
@@ -35,11 +36,14 @@ import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
 import io.kdstream.gateway.Gateway;
 import io.kdstream.gateway.GatewayConfig;
+import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointChunk;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
 import io.kdstream.schemas.serde.Codecs;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -48,7 +52,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * predict request at a time, as fast as answers come back, for a fixed time in each phase.
  *
  * <ol>
- *   <li>{@code no_swaps}: the served checkpoint never changes.</li>
+ *   <li>{@code one_client}: a single client, no swaps: the baseline that micro-batching improves on.</li>
+ *   <li>{@code no_swaps}: N clients; the served checkpoint never changes.</li>
  *   <li>{@code swaps_every_second}: a new checkpoint is published to the checkpoint topic of an embedded broker
  *       every second, exactly as the trainer publishes one (chunks and manifest in one transaction), so each swap
  *       takes the whole production path: Kafka, reassembly, sha256, gates, load, golden batch, atomic swap.</li>
@@ -56,7 +61,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       {@link Gateway#offer}, the entry point the follower calls after reassembly (gates, load, golden batch,
  *       swap, release of the old native model), back to back while the load goes on.</li>
  * </ol>
- * Weights are built before the load starts. Resident memory is read from {@code /proc/self/status} (VmRSS) after
+ * A warm-up phase (load and a swap a second) runs first and is not reported. Weights are built before the load
+ * starts. Memory growth is measured from the start of {@code swaps_every_second} to the end of {@code fast_swaps},
+ * so it spans every reported swap. Resident memory is read from {@code /proc/self/status} (VmRSS) after
  * a garbage collection, so heap that has merely not been collected yet does not count as growth.
  */
 public final class GatewayBenchmark {
@@ -88,26 +95,21 @@ public final class GatewayBenchmark {
         byte[][] weights = {initialWeights(), initialWeights()};
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
             kafka.createTopics(Topics.DEFAULT.definitions(1, (short) 1));
+            PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
             try (Publisher publisher = new Publisher(kafka.bootstrapServers());
                  Gateway gateway = new Gateway(new GatewayConfig(Map.of(
                          "bootstrap.servers", kafka.bootstrapServers(),
                          GatewayConfig.HTTP_HOST, "127.0.0.1",
-                         GatewayConfig.HTTP_PORT, "0")), CommonMetrics.prometheusRegistry())) {
+                         GatewayConfig.HTTP_PORT, "0")), registry)) {
                 gateway.start();
                 AtomicLong version = new AtomicLong(1);
                 publisher.publish(manifest(version.get(), weights[0]), weights[0]);
                 waitFor(() -> gateway.servedVersion() == 1, Duration.ofSeconds(60), "the first checkpoint to be served");
-                Load load = new Load(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/predict"), clients);
+                URI predict = URI.create("http://127.0.0.1:" + gateway.port() + "/v1/predict");
+                Load load = new Load(predict, clients);
+                Phases phases = new Phases(gateway, registry);
 
-                load.run(phase, null); // warm-up: JIT, connections, heap; not reported
-                LinkedHashMap<String, Object> result = new LinkedHashMap<>();
-                result.put("clients", clients);
-                result.put("phase_seconds", phase.toSeconds());
-                result.put("architecture", Architecture.FASHION_STUDENT.spec());
-                result.put("weights_bytes", weights[0].length);
-
-                Map<String, Object> still = measure("no_swaps", gateway, () -> load.run(phase, null));
-                Map<String, Object> everySecond = measure("swaps_every_second", gateway, () -> load.run(phase, stop -> {
+                Load.Background swapEverySecond = stop -> {
                     long due = System.nanoTime();
                     while (!stop.get()) {
                         due += Duration.ofSeconds(1).toNanos(); // a fixed rate, whatever a publication takes
@@ -116,15 +118,27 @@ public final class GatewayBenchmark {
                         byte[] bytes = weights[(int) (next % 2)];
                         publisher.publish(manifest(next, bytes), bytes);
                     }
-                }));
+                };
+                // Warm-up, not reported: JIT, connections, heap, and the swap path's first allocations.
+                load.run(phase, swapEverySecond);
+                LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+                result.put("clients", clients);
+                result.put("phase_seconds", phase.toSeconds());
+                result.put("architecture", Architecture.FASHION_STUDENT.spec());
+                result.put("weights_bytes", weights[0].length);
+
+                Map<String, Object> alone = phases.measure("one_client", () -> new Load(predict, 1).run(phase, null));
+                Map<String, Object> still = phases.measure("no_swaps", () -> load.run(phase, null));
+                Map<String, Object> everySecond = phases.measure("swaps_every_second", () -> load.run(phase, swapEverySecond));
                 long target = gateway.swaps() + fastSwaps;
-                Map<String, Object> fast = measure("fast_swaps", gateway, () -> load.runUntil(stop -> {
+                Map<String, Object> fast = phases.measure("fast_swaps", () -> load.runUntil(stop -> {
                     while (!stop.get() && gateway.swaps() < target) {
                         long next = version.incrementAndGet();
                         byte[] bytes = weights[(int) (next % 2)];
                         gateway.offer(manifest(next, bytes), bytes);
                     }
                 }));
+                result.put("one_client", alone);
                 result.put("no_swaps", still);
                 result.put("swaps_every_second", everySecond);
                 result.put("fast_swaps", fast);
@@ -135,6 +149,7 @@ public final class GatewayBenchmark {
                 long errors = (long) still.get("errors") + (long) everySecond.get("errors") + (long) fast.get("errors");
                 long swaps = (long) everySecond.get("swaps") + (long) fast.get("swaps");
                 result.put("p99_ratio", round(p99Ratio));
+                result.put("throughput_scaling", round((double) still.get("requests_per_s") / (double) alone.get("requests_per_s")));
                 result.put("total_swaps", swaps);
                 result.put("rss_growth_ratio", round(growth));
                 result.put("swap_path", "swaps_every_second: published to the embedded broker like the trainer does; "
@@ -149,26 +164,49 @@ public final class GatewayBenchmark {
         }
     }
 
-    private Map<String, Object> measure(String name, Gateway gateway, java.util.function.Supplier<Load.Result> phaseRun) {
-        long rssBefore = residentBytes();
-        long swapsBefore = gateway.swaps();
-        Load.Result load = phaseRun.get();
-        long rssAfter = residentBytes();
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("seconds", round(load.seconds()));
-        figures.put("requests", load.requests());
-        figures.put("requests_per_s", round(load.requests() / load.seconds()));
-        figures.put("p50_ms", round(load.percentileMs(0.50)));
-        figures.put("p99_ms", round(load.percentileMs(0.99)));
-        figures.put("max_ms", round(load.percentileMs(1.0)));
-        figures.put("errors", load.errors());
-        figures.put("swaps", gateway.swaps() - swapsBefore);
-        figures.put("rss_before_bytes", rssBefore);
-        figures.put("rss_after_bytes", rssAfter);
-        progress.printf("%-20s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  swaps %d  RSS %d -> %d MiB%n", name,
-                load.requests() / load.seconds(), load.percentileMs(0.5), load.percentileMs(0.99), load.errors(),
-                gateway.swaps() - swapsBefore, rssBefore >> 20, rssAfter >> 20);
-        return figures;
+    /** Runs phases and reads the figures of each: load, swaps, batch sizes, resident memory. */
+    private final class Phases {
+
+        private final Gateway gateway;
+        private final PrometheusMeterRegistry registry;
+
+        Phases(Gateway gateway, PrometheusMeterRegistry registry) {
+            this.gateway = gateway;
+            this.registry = registry;
+        }
+
+        Map<String, Object> measure(String name, Supplier<Load.Result> phaseRun) {
+            long rssBefore = residentBytes();
+            long heapBefore = Runtime.getRuntime().totalMemory();
+            long swapsBefore = gateway.swaps();
+            DistributionSummary batches = registry.get(GatewayMetrics.BATCH_SIZE).summary();
+            long callsBefore = batches.count();
+            double examplesBefore = batches.totalAmount();
+            Load.Result load = phaseRun.get();
+            long swaps = gateway.swaps() - swapsBefore;
+            double meanBatch = (batches.totalAmount() - examplesBefore) / Math.max(1, batches.count() - callsBefore);
+            long rssAfter = residentBytes();
+            long heapAfter = Runtime.getRuntime().totalMemory();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("seconds", round(load.seconds()));
+            figures.put("requests", load.requests());
+            figures.put("requests_per_s", round(load.requests() / load.seconds()));
+            figures.put("p50_ms", round(load.percentileMs(0.50)));
+            figures.put("p99_ms", round(load.percentileMs(0.99)));
+            figures.put("max_ms", round(load.percentileMs(1.0)));
+            figures.put("errors", load.errors());
+            figures.put("swaps", swaps);
+            figures.put("mean_batch_size", round(meanBatch));
+            figures.put("rss_before_bytes", rssBefore);
+            figures.put("rss_after_bytes", rssAfter);
+            figures.put("heap_committed_before_bytes", heapBefore);
+            figures.put("heap_committed_after_bytes", heapAfter);
+            progress.printf("%-20s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  swaps %4d  batch %5.2f  RSS %d -> %d MiB"
+                    + " (heap %d -> %d MiB)%n", name, load.requests() / load.seconds(), load.percentileMs(0.5),
+                    load.percentileMs(0.99), load.errors(), swaps, meanBatch, rssBefore >> 20, rssAfter >> 20,
+                    heapBefore >> 20, heapAfter >> 20);
+            return figures;
+        }
     }
 
     /** N closed-loop clients over one HTTP/1.1 client; each phase collects every latency. */
