@@ -1,6 +1,8 @@
 package io.kdstream.app;
 
 import io.kdstream.app.cli.BrokerCommand;
+import io.kdstream.app.cli.GatewayCommand;
+import io.kdstream.app.cli.MonitorCommand;
 import io.kdstream.app.cli.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code kd}: online knowledge distillation over Kafka. */
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "Online knowledge distillation over Kafka: a teacher labels traffic, a student learns continuously, a gateway serves it.",
-        subcommands = {BrokerCommand.class,
+        subcommands = {BrokerCommand.class, GatewayCommand.class, MonitorCommand.class,
                 ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Kd {

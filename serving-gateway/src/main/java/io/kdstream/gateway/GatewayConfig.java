@@ -71,7 +71,8 @@ public final class GatewayConfig extends ServiceConfig {
                 .define(GATE_MIN_AGREEMENT, Type.DOUBLE, 0.6, Range.between(0, 1), Importance.HIGH,
                         "A checkpoint is served only when its holdout agreement with the teacher reaches this floor.")
                 .define(GATE_MAX_DROP, Type.DOUBLE, 0.05, Range.between(0, 1), Importance.HIGH,
-                        "A checkpoint is refused when its holdout agreement is more than this below the served model's.")
+                        "A checkpoint is refused when its holdout agreement is more than this, plus two standard errors of the difference "
+                                + "(small holdouts are weak evidence), below the served model's.")
                 .define(BATCH_MAX, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
                         "Most examples in one model call; concurrent requests are merged up to this size.")
                 .define(BATCH_WAIT_MS, Type.INT, 2, Range.between(0, 1000), Importance.MEDIUM,

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.kdstream.app.replay.Drift;
+import io.kdstream.app.replay.GatewayTrafficSink;
+import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
+import io.kdstream.app.replay.TrafficSink;
 import io.kdstream.core.data.FashionMnist;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,14 +34,25 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Change the traffic mid-stream: invert@60s (inverted images) or classmix@60s (only classes 0-2).")
     String drift;
 
+    @Option(names = "--via-gateway", paramLabel = "URL",
+            description = "Send the images as client requests to this gateway (e.g. http://127.0.0.1:8080) instead of onto the topic; "
+                    + "their true labels follow on the ground-truth topic.")
+    String gatewayUrl;
+
+    @Option(names = "--ground-truth-topic", defaultValue = "kd-ground-truth", description = "With --via-gateway (default ${DEFAULT-VALUE}).")
+    String groundTruthTopic;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, Object> kafka = settings.kafkaClientSettings();
-        try (Replay replay = new Replay(kafka, topic, FashionMnist.load(FashionMnist.Split.TRAIN), rate, count, Drift.parse(drift))) {
+        TrafficSink sink = gatewayUrl == null
+                ? new KafkaTrafficSink(kafka, topic, "kd-replay")
+                : new GatewayTrafficSink(gatewayUrl, kafka, groundTruthTopic, "kd-replay-ground-truth");
+        try (Replay replay = new Replay(sink, FashionMnist.load(FashionMnist.Split.TRAIN), rate, count, Drift.parse(drift))) {
             Runtime.getRuntime().addShutdownHook(new Thread(replay::close, "kd-replay-shutdown"));
             replay.start();
-            System.out.printf("Replaying Fashion-MNIST onto %s at %s events/s%n", topic,
-                    rate == 0 ? "max" : rate);
+            System.out.printf("Replaying Fashion-MNIST %s at %s events/s%n",
+                    gatewayUrl == null ? "onto " + topic : "through " + gatewayUrl, rate == 0 ? "max" : rate);
             replay.awaitDone();
             System.out.printf("Sent %d events%n", replay.sent());
         }

@@ -41,9 +41,12 @@ public final class GatewayClient {
         return post("v1/predict", body);
     }
 
-    /** {@code POST /v1/predict} with one input. */
-    public Answer predict(float[] input) throws IOException, InterruptedException {
+    /** {@code POST /v1/predict} with one input, under a request id of the caller's. */
+    public Answer predict(String requestId, float[] input) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
+        if (requestId != null) {
+            body.put("requestId", requestId);
+        }
         ArrayNode values = body.putArray("input");
         for (float value : input) {
             values.add(value);

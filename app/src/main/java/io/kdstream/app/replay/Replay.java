@@ -1,28 +1,17 @@
 package io.kdstream.app.replay;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.kdstream.core.data.LabeledImages;
-import io.kdstream.core.kafka.KafkaClients;
-import io.kdstream.core.tensor.Tensors;
-import io.kdstream.schemas.TrafficEvent;
-import io.kdstream.schemas.TrafficSource;
-import io.kdstream.schemas.serde.Codecs;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams images onto the traffic topic at a steady rate, cycling through the data set, on a thread of its own.
+ * Streams images into a {@link TrafficSink} at a steady rate, cycling through the data set, on a thread of its own.
  * Request ids are {@code <run>-<sequence>}: unique across runs, so the trainer's hash-chosen holdout slice differs
  * between runs but is stable within one.
  */
@@ -31,11 +20,10 @@ public final class Replay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
 
     private final LabeledImages images;
-    private final String topic;
     private final double ratePerSecond;
     private final long limit;
     private final Drift drift;
-    private final Producer<byte[], byte[]> producer;
+    private final TrafficSink sink;
     private final String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final AtomicLong sent = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -45,13 +33,12 @@ public final class Replay implements AutoCloseable {
      * @param ratePerSecond events per second; 0 sends as fast as Kafka takes them
      * @param limit         events to send before stopping; 0 means forever
      */
-    public Replay(Map<String, Object> kafkaSettings, String topic, LabeledImages images, double ratePerSecond, long limit, Drift drift) {
+    public Replay(TrafficSink sink, LabeledImages images, double ratePerSecond, long limit, Drift drift) {
+        this.sink = sink;
         this.images = images;
-        this.topic = topic;
         this.ratePerSecond = ratePerSecond;
         this.limit = limit;
         this.drift = drift;
-        this.producer = new KafkaProducer<>(KafkaClients.producer(kafkaSettings, "kd-replay-" + runId));
     }
 
     public void start() {
@@ -88,21 +75,13 @@ public final class Replay implements AutoCloseable {
                 continue;
             }
             byte[] pixels = drifting ? drift.transform(images.image(item)) : images.image(item);
-            String requestId = runId + "-" + sent.get();
-            TrafficEvent event = new TrafficEvent(requestId, Instant.now(),
-                    Tensors.uint8(pixels, 1, images.height(), images.width()), label, TrafficSource.REPLAY);
-            producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), Codecs.TRAFFIC_EVENT.encode(event)),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            LOG.warn("Replay could not send an event: {}", error.getMessage());
-                        }
-                    });
+            sink.send(runId + "-" + sent.get(), pixels, images.height(), images.width(), label);
             long count = sent.incrementAndGet();
             if (ratePerSecond > 0) {
                 pace(started, count);
             }
         }
-        producer.flush();
+        sink.flush();
     }
 
     /** Sleeps until the {@code count}-th event is due, so the rate holds on average without bursts. */
@@ -129,6 +108,6 @@ public final class Replay implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        producer.close(Duration.ofSeconds(5));
+        sink.close();
     }
 }

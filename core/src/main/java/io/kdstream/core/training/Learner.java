@@ -16,6 +16,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.model.Architecture;
@@ -29,6 +30,12 @@ import io.kdstream.core.model.WeightsCodec;
  * step ends.
  */
 public final class Learner implements AutoCloseable {
+
+    /**
+     * DJL's PyTorch engine allows one gradient collector at a time in the whole JVM, so learners training on
+     * different threads (two trainers in one process, say) take turns for the forward-backward pass.
+     */
+    private static final Object GRADIENT_COLLECTION = new Object();
 
     private final Architecture architecture;
     private final Model model;
@@ -65,6 +72,14 @@ public final class Learner implements AutoCloseable {
         return loss;
     }
 
+    /**
+     * The block under training, for readers that mirror its parameters (an exponential-moving-average teacher, say).
+     * Only {@link #step} may change it.
+     */
+    public Block block() {
+        return model.getBlock();
+    }
+
     /** Optimizer updates made so far. */
     public long steps() {
         return steps;
@@ -88,11 +103,13 @@ public final class Learner implements AutoCloseable {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDArray x = scope.create(inputs, architecture.inputShape(batch));
             NDList targets = new NDList(scope.create(teacher, new Shape(batch, classes)), scope.create(labels, new Shape(batch)));
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList predictions = trainer.forward(new NDList(x));
-                NDArray batchLoss = loss.evaluate(targets, predictions);
-                collector.backward(batchLoss);
-                value = batchLoss.getFloat();
+            synchronized (GRADIENT_COLLECTION) {
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDList predictions = trainer.forward(new NDList(x));
+                    NDArray batchLoss = loss.evaluate(targets, predictions);
+                    collector.backward(batchLoss);
+                    value = batchLoss.getFloat();
+                }
             }
             trainer.step();
         }

@@ -1,5 +1,6 @@
 package io.kdstream.gateway.models;
 
+import java.util.Locale;
 import java.util.Random;
 
 import ai.djl.Device;
@@ -94,11 +95,32 @@ public final class PromotionGates {
             return Verdict.refused(RefusalReasons.BELOW_FLOOR, "holdout agreement " + agreement
                     + " is below gate.min.agreement " + minAgreement);
         }
-        if (served != null && agreement < served.getHoldout().getAgreement() - maxDrop) {
-            return Verdict.refused(RefusalReasons.AGREEMENT_DROP, "holdout agreement " + agreement + " is more than gate.max.drop "
-                    + maxDrop + " below the served version " + served.getVersion() + "'s " + served.getHoldout().getAgreement());
+        if (served != null) {
+            HoldoutScores servedHoldout = served.getHoldout();
+            double allowed = maxDrop + 2 * standardErrorOfDifference(holdout, servedHoldout);
+            if (agreement < servedHoldout.getAgreement() - allowed) {
+                return Verdict.refused(RefusalReasons.AGREEMENT_DROP, String.format(Locale.ROOT,
+                        "holdout agreement %.4f (%d examples) is more than gate.max.drop %.3f plus two standard errors "
+                                + "(%.4f in all) below the served version %d's %.4f (%d examples)", agreement, holdout.getExamples(),
+                        maxDrop, allowed, served.getVersion(), servedHoldout.getAgreement(), servedHoldout.getExamples()));
+            }
         }
         return null;
+    }
+
+    /**
+     * The standard error of the difference of two agreement rates measured on independent holdout samples. Each rate
+     * is smoothed as (hits + 1) / (n + 2) first, so a perfect score on a handful of examples (an early checkpoint's
+     * 3 of 3) counts as the weak evidence it is instead of blocking every later checkpoint.
+     */
+    static double standardErrorOfDifference(HoldoutScores a, HoldoutScores b) {
+        return Math.sqrt(smoothedVariance(a) + smoothedVariance(b));
+    }
+
+    private static double smoothedVariance(HoldoutScores scores) {
+        int n = Math.max(scores.getExamples(), 0);
+        double p = (scores.getAgreement() * n + 1) / (n + 2);
+        return p * (1 - p) / Math.max(n, 1);
     }
 
     private static String goldenBatchProblem(Classifier classifier) {

@@ -1,0 +1,228 @@
+package io.kdstream.monitor;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.kdstream.core.kafka.DeadLetters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Every meter of the monitor (see docs/METRICS.md). Figures are written by Kafka Streams threads and read by
+ * gauges, scrapes and {@link #snapshot()} on other threads, hence the volatile holders.
+ *
+ * <p>Per-version gauges are kept for the newest {@code versionsKept} versions only: when a newer version appears,
+ * the oldest one's gauges are removed from the registry, and figures for versions older than those kept are
+ * ignored, so the number of series stays bounded however long the trainer runs.
+ *
+ * <p>Create one per registry: a second instance on the same registry would find the first one's gauges registered
+ * under the same names and its own figures would never be shown.
+ */
+public final class MonitorMetrics {
+
+    public static final String SERVICE = "monitor";
+
+    public static final String AGREEMENT = "kd.monitor.agreement";
+    public static final String KL = "kd.monitor.kl";
+    public static final String ACCURACY = "kd.monitor.accuracy";
+    public static final String MATCHED = "kd.monitor.matched";
+    public static final String UNMATCHED = "kd.monitor.unmatched";
+    public static final String DRIFT_PSI = "kd.monitor.drift.psi";
+    public static final String DRIFT_JS = "kd.monitor.drift.js";
+    public static final String TEACHER_ENTROPY = "kd.monitor.teacher.entropy";
+    public static final String FRESHNESS = "kd.monitor.freshness";
+
+    public static final String NO_LABEL = "no_label";
+    public static final String DUPLICATE = "duplicate";
+    public static final String TEACHER = "teacher";
+    public static final String STUDENT = "student";
+
+    /** How many freshness samples the median of {@link #snapshot()} is taken over. */
+    static final int FRESHNESS_SAMPLES = 100;
+
+    private final MeterRegistry registry;
+    private final int versionsKept;
+    private final Counter matched;
+    private final Counter noLabel;
+    private final Counter duplicate;
+    private final Timer freshness;
+    private final Figure psiTeacher = new Figure();
+    private final Figure psiStudent = new Figure();
+    private final Figure jsTeacher = new Figure();
+    private final Figure jsStudent = new Figure();
+    private final Figure teacherEntropy = new Figure();
+    private final TreeMap<Long, VersionFigures> versions = new TreeMap<>();
+    private final ArrayDeque<Double> freshnessSeconds = new ArrayDeque<>();
+
+    public MonitorMetrics(MeterRegistry registry, int versionsKept) {
+        this.registry = registry;
+        this.versionsKept = versionsKept;
+        this.matched = Counter.builder(MATCHED).description("Predictions joined with a soft label").register(registry);
+        this.noLabel = unmatchedCounter(NO_LABEL);
+        this.duplicate = unmatchedCounter(DUPLICATE);
+        this.freshness = Timer.builder(FRESHNESS)
+                .description("Newest traffic event a checkpoint trained on, to the first prediction served with it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+        driftGauges(TEACHER, psiTeacher, jsTeacher);
+        driftGauges(STUDENT, psiStudent, jsStudent);
+        Gauge.builder(TEACHER_ENTROPY, teacherEntropy, Figure::get)
+                .description("Mean entropy of the teacher's labels at T = 1 over the drift window, in nats")
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The dead-letter builder for the monitor's inputs, counting in {@code kd.dead.letters}. */
+    public DeadLetters deadLetters(String deadLetterTopic) {
+        return new DeadLetters(SERVICE, deadLetterTopic, registry);
+    }
+
+    public void matched() {
+        matched.increment();
+    }
+
+    /** @param reason {@link #NO_LABEL} or {@link #DUPLICATE} */
+    public void unmatched(String reason) {
+        (DUPLICATE.equals(reason) ? duplicate : noLabel).increment();
+    }
+
+    /** The quality figures of one model version; NaN for a figure without data in the window. */
+    public synchronized void quality(long modelVersion, double agreement, double kl, double accuracy) {
+        VersionFigures figures = versions.get(modelVersion);
+        if (figures == null) {
+            if (versions.size() >= versionsKept && modelVersion < versions.firstKey()) {
+                return;
+            }
+            figures = new VersionFigures(modelVersion);
+            versions.put(modelVersion, figures);
+            while (versions.size() > versionsKept) {
+                versions.pollFirstEntry().getValue().meters.forEach(registry::remove);
+            }
+        }
+        figures.agreement.set(agreement);
+        figures.kl.set(kl);
+        figures.accuracy.set(accuracy);
+    }
+
+    /** @param distribution {@link #TEACHER} or {@link #STUDENT} */
+    public void drift(String distribution, double psi, double js) {
+        boolean teacher = TEACHER.equals(distribution);
+        (teacher ? psiTeacher : psiStudent).set(psi);
+        (teacher ? jsTeacher : jsStudent).set(js);
+    }
+
+    public void teacherEntropy(double nats) {
+        teacherEntropy.set(nats);
+    }
+
+    public void freshness(Duration delay) {
+        freshness.record(delay);
+        synchronized (freshnessSeconds) {
+            freshnessSeconds.addLast(delay.toMillis() / 1000.0);
+            while (freshnessSeconds.size() > FRESHNESS_SAMPLES) {
+                freshnessSeconds.removeFirst();
+            }
+        }
+    }
+
+    /** The latest figures; the quality ones are those of the newest version with an agreement figure. */
+    public MonitorSnapshot snapshot() {
+        long version = -1;
+        double agreement = Double.NaN;
+        double kl = Double.NaN;
+        double accuracy = Double.NaN;
+        synchronized (this) {
+            // Labels reach the join later than answers, so the newest version often has no figures yet: show the
+            // newest version that has them.
+            for (VersionFigures figures : versions.descendingMap().values()) {
+                if (!Double.isNaN(figures.agreement.get()) || figures.version == versions.firstKey()) {
+                    version = figures.version;
+                    agreement = figures.agreement.get();
+                    kl = figures.kl.get();
+                    accuracy = figures.accuracy.get();
+                    break;
+                }
+            }
+        }
+        return new MonitorSnapshot(version, agreement, kl, accuracy, psiTeacher.get(), psiStudent.get(),
+                jsTeacher.get(), jsStudent.get(), teacherEntropy.get(), freshnessMedianSeconds(),
+                (long) matched.count(), (long) (noLabel.count() + duplicate.count()));
+    }
+
+    private double freshnessMedianSeconds() {
+        double[] values;
+        synchronized (freshnessSeconds) {
+            values = freshnessSeconds.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(values);
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    private Counter unmatchedCounter(String reason) {
+        return Counter.builder(UNMATCHED)
+                .description("Predictions without a soft label within the join window, or duplicates")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    private void driftGauges(String distribution, Figure psi, Figure js) {
+        Gauge.builder(DRIFT_PSI, psi, Figure::get)
+                .description("Population stability index of the class distribution, current window vs reference")
+                .tag("distribution", distribution)
+                .register(registry);
+        Gauge.builder(DRIFT_JS, js, Figure::get)
+                .description("Jensen-Shannon divergence of the class distribution, current window vs reference, in nats")
+                .tag("distribution", distribution)
+                .register(registry);
+    }
+
+    /** A figure a gauge reads; NaN until first set. */
+    private static final class Figure {
+        private volatile double value = Double.NaN;
+
+        double get() {
+            return value;
+        }
+
+        void set(double value) {
+            this.value = value;
+        }
+    }
+
+    /** The three gauges of one model version, and the meters to remove when it ages out. */
+    private final class VersionFigures {
+        final long version;
+        final Figure agreement = new Figure();
+        final Figure kl = new Figure();
+        final Figure accuracy = new Figure();
+        final List<Meter> meters;
+
+        VersionFigures(long version) {
+            this.version = version;
+            String tag = Long.toString(version);
+            meters = List.of(
+                    Gauge.builder(AGREEMENT, agreement, Figure::get).baseUnit("ratio").tag("model_version", tag)
+                            .description("Top-1 agreement of student and teacher over the quality window").register(registry),
+                    Gauge.builder(KL, kl, Figure::get).tag("model_version", tag)
+                            .description("Mean KL(teacher || student) over the quality window, teacher at T = 1, in nats").register(registry),
+                    Gauge.builder(ACCURACY, accuracy, Figure::get).baseUnit("ratio").tag("model_version", tag)
+                            .description("Student accuracy against true labels over the quality window").register(registry));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.kdstream.gateway.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import io.kdstream.gateway.testing.TestCheckpoints;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.HoldoutScores;
+import org.junit.jupiter.api.Test;
+
+class PromotionGatesTest {
+
+    private final PromotionGates gates = new PromotionGates(0.6, 0.05, Device.cpu());
+    private final byte[] weights = TestCheckpoints.trainedWeights();
+
+    @Test
+    void shouldNotLetAPerfectScoreOnAFewExamplesBlockLaterCheckpoints() {
+        Checkpoint served = scored(5, 1.0f, 3);
+        Checkpoint candidate = scored(6, 0.88f, 1000);
+
+        PromotionGates.Verdict verdict = gates.evaluate(candidate, weights, served);
+
+        assertThat(verdict.passed()).as("verdict %s: %s", verdict.reason(), verdict.detail()).isTrue();
+        verdict.classifier().close();
+    }
+
+    @Test
+    void shouldRefuseAClearDropMeasuredOnLargeHoldouts() {
+        Checkpoint served = scored(5, 0.95f, 2000);
+        Checkpoint candidate = scored(6, 0.85f, 2000);
+
+        PromotionGates.Verdict verdict = gates.evaluate(candidate, weights, served);
+
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.reason()).isEqualTo(RefusalReasons.AGREEMENT_DROP);
+        assertThat(verdict.detail()).contains("0.8500 (2000 examples)").contains("version 5's 0.9500");
+    }
+
+    @Test
+    void shouldComputeTheStandardErrorFromSmoothedRates() {
+        // (0.9·100 + 1) / 102 = 0.892157; 0.892157 · 0.107843 / 100 = 0.00096213; √(2 · 0.00096213) = 0.043866
+        HoldoutScores scores = new HoldoutScores(100, 0.9f, 0.1f, null);
+
+        assertThat(PromotionGates.standardErrorOfDifference(scores, scores)).isCloseTo(0.043866, within(1e-5));
+    }
+
+    private Checkpoint scored(long version, float agreement, int examples) {
+        Checkpoint manifest = TestCheckpoints.manifest("student", version, weights, agreement);
+        manifest.setHoldout(new HoldoutScores(examples, agreement, 0.1f, null));
+        return manifest;
+    }
+}

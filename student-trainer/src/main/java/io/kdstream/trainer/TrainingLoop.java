@@ -1,0 +1,463 @@
+package io.kdstream.trainer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import ai.djl.Device;
+import io.kdstream.core.kafka.ConsumerLag;
+import io.kdstream.core.kafka.DeadLetters;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Devices;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.GroundTruth;
+import io.kdstream.schemas.Lineage;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.schemas.serde.RecordDecodingException;
+import io.kdstream.trainer.checkpoints.CheckpointHistory;
+import io.kdstream.trainer.checkpoints.CheckpointPublisher;
+import io.kdstream.trainer.checkpoints.CheckpointRecords;
+import io.kdstream.trainer.checkpoints.LineageTracker;
+import io.kdstream.trainer.labels.Example;
+import io.kdstream.trainer.labels.ExampleDecoder;
+import io.kdstream.trainer.labels.GroundTruthCache;
+import io.kdstream.trainer.labels.HoldoutSlice;
+import io.kdstream.trainer.labels.UnusableRecordException;
+import io.kdstream.trainer.training.Batch;
+import io.kdstream.trainer.training.BatchAssembler;
+import io.kdstream.trainer.training.Distiller;
+import io.kdstream.trainer.training.HoldoutSet;
+import io.kdstream.trainer.training.MutualDistiller;
+import io.kdstream.trainer.training.ReplayBuffer;
+import io.kdstream.trainer.training.SelfDistiller;
+import io.kdstream.trainer.training.Snapshot;
+import io.kdstream.trainer.training.StudentSetup;
+import io.kdstream.trainer.training.TeacherDistiller;
+import io.kdstream.trainer.training.TrainingWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's poll loop, on one thread: read input records, decode and route them (train, hold out, or
+ * dead-letter), hand full batches to the training thread, and publish a checkpoint when one is due.
+ *
+ * <p>Exactly-once: dead letters, the checkpoint and the consumed offsets go out in one Kafka transaction. If that
+ * transaction aborts, the loop rewinds to the last committed checkpoint (weights, lineage, consumer positions), so
+ * the records since then are read and counted again, once. After a crash the same happens from the topic itself.
+ */
+final class TrainingLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    static final String SERVICE = "student-trainer";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+    private final TrainerConfig config;
+    private final MeterRegistry registry;
+    private final TrainerMetrics metrics;
+    private final Mode mode;
+    private final Architecture architecture;
+    private final String model;
+    private final String checkpointTopic;
+    private final String groundTruthTopic;
+    private final DeadLetters deadLetters;
+    private final HoldoutSlice holdoutSlice;
+    private final HoldoutSet holdout;
+    private final GroundTruthCache groundTruth;
+    private final ReplayBuffer replay;
+    private final BatchAssembler assembler;
+    private final StudentTrainer.Status status;
+
+    private volatile Consumer<byte[], byte[]> consumer;
+    private CheckpointPublisher publisher;
+    private TrainingWorker worker;
+    private ConsumerLag lag;
+    private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
+    private ExampleDecoder decoder;
+    private StudentSetup setup;
+
+    private LineageTracker lineage = LineageTracker.fresh();
+    private LineageTracker committedLineage;
+    private Snapshot committedState;
+    private long latestVersion;
+    private Long parentVersion;
+    private final Map<Long, Map<String, Integer>> liveVersions = new HashMap<>();
+    private long lastCheckpointNanos = System.nanoTime();
+    private long stepsSinceCheckpoint;
+
+    TrainingLoop(TrainerConfig config, MeterRegistry registry, StudentTrainer.Status status) {
+        this.config = config;
+        this.registry = registry;
+        this.status = status;
+        this.mode = config.mode();
+        this.architecture = config.architecture();
+        this.model = config.modelName();
+        this.metrics = new TrainerMetrics(registry, model, mode);
+        this.checkpointTopic = config.topics().checkpoints();
+        this.groundTruthTopic = config.topics().groundTruth();
+        this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry);
+        this.holdoutSlice = new HoldoutSlice(config.holdoutPermille());
+        this.holdout = new HoldoutSet(config.holdoutSize());
+        this.groundTruth = config.groundTruthCacheSize() > 0 ? new GroundTruthCache(config.groundTruthCacheSize()) : null;
+        this.replay = config.replayFraction() > 0 ? new ReplayBuffer(config.replayBufferSize(), new Random(17)) : null;
+        this.assembler = new BatchAssembler(architecture.inputSize(), architecture.classes(), config.batchSize(),
+                config.newExamplesPerBatch(), replay);
+    }
+
+    /**
+     * Fences older instances, restores the newest checkpoint and positions the consumer after what it consumed.
+     * Runs on the loop's thread before {@link #run}.
+     */
+    void open() {
+        Device device = Devices.choose(config.device(), "student trainer '" + model + "' (" + mode.configName() + " mode)");
+        setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
+                config.emaDecay(), config.mutualPeers());
+        decoder = mode == Mode.TEACHER
+                ? ExampleDecoder.softLabels(architecture.inputSize(), architecture.classes(), config.temperature())
+                : ExampleDecoder.traffic(architecture.inputSize(), architecture.classes());
+        Map<String, Object> kafka = config.kafkaClientSettings();
+        String clientId = config.transactionalId();
+        publisher = new CheckpointPublisher(new KafkaProducer<>(
+                KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())));
+        // Fence any older instance first: its open transaction is aborted, so the history read next is final.
+        publisher.init();
+        CheckpointHistory history;
+        try (Consumer<byte[], byte[]> reader = new KafkaConsumer<>(KafkaClients.groupless(kafka, clientId + "-history"))) {
+            history = CheckpointHistory.read(reader, checkpointTopic, model, auxiliarySuffixes(), STARTUP_TIMEOUT);
+        }
+        Optional<CheckpointHistory.Restored> restored = history.newest();
+        restored.ifPresent(this::requireSameArchitecture);
+        latestVersion = history.latestVersion();
+        liveVersions.putAll(history.liveVersions());
+        worker = new TrainingWorker("kd-trainer-" + model + "-steps", MAX_BATCHES_IN_FLIGHT, metrics::stepped);
+        worker.reset(() -> newDistiller(restored.map(CheckpointHistory.Restored::weights).orElse(null),
+                restored.map(CheckpointHistory.Restored::auxiliary).orElse(Map.of())));
+
+        consumer = new KafkaConsumer<>(KafkaClients.consumer(kafka, config.groupId(), clientId + "-consumer"));
+        String inputTopic = mode.inputTopic(config.topics());
+        lag = new ConsumerLag(registry, SERVICE, inputTopic);
+        clientMetrics.add(new KafkaClientMetrics(consumer));
+        clientMetrics.forEach(binder -> binder.bindTo(registry));
+        List<TopicPartition> partitions = new ArrayList<>(partitionsOf(inputTopic, true));
+        if (groundTruth != null) {
+            partitions.addAll(partitionsOf(groundTruthTopic, false));
+        }
+        consumer.assign(partitions);
+        lineage = restored.map(r -> LineageTracker.from(r.manifest().getLineage())).orElseGet(LineageTracker::fresh);
+        Map<TopicPartition, Long> resumeAt = lineage.nextOffsets();
+        for (TopicPartition partition : partitions) {
+            Long offset = resumeAt.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            }
+            lineage.startAt(partition, consumer.position(partition, STARTUP_TIMEOUT));
+        }
+        committedLineage = lineage.copy();
+        committedState = worker.snapshot(List.of());
+        restored.ifPresentOrElse(r -> {
+            Checkpoint manifest = r.manifest();
+            parentVersion = manifest.getVersion();
+            metrics.resumed(manifest.getVersion(), manifest.getHoldout().getAgreement());
+            LOG.info("Resumed model '{}' from checkpoint v{} ({} samples seen) at offsets {}", model, manifest.getVersion(),
+                    manifest.getLineage().getSamplesSeen(), lineage.nextOffsets());
+        }, () -> LOG.info("No checkpoint of model '{}' on {}: training {} from scratch, reading from offsets {}",
+                model, checkpointTopic, architecture, lineage.nextOffsets()));
+        status.update(lineage.samplesSeen(), latestVersion);
+    }
+
+    /** Polls and trains until closed, fenced or failed. */
+    void run() {
+        try {
+            while (status.running()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    // After a failed transaction the rest of this poll is stale: the loop rewound or stops.
+                    if (!process(record) || stepsDue() && !checkpoint()) {
+                        break;
+                    }
+                }
+                lag.update(consumer);
+                worker.throwIfFailed();
+                if (timeDue()) {
+                    checkpoint();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked the poll to stop.
+        }
+        if (status.shouldPublishOnClose()) {
+            checkpoint();
+        }
+    }
+
+    /** Makes a blocked poll return at once; safe from any thread. */
+    void wakeup() {
+        Consumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    /** Closes the clients and the training thread; an open transaction is aborted by the broker or the next instance. */
+    void close() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
+        Consumer<byte[], byte[]> closing = consumer;
+        consumer = null;
+        closeQuietly(closing);
+        closeQuietly(publisher);
+        closeQuietly(worker);
+    }
+
+    /** @return false when a dead letter could not be written (the transaction failed) */
+    private boolean process(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (record.topic().equals(groundTruthTopic)) {
+            if (!readGroundTruth(record)) {
+                return false;
+            }
+            lineage.consumed(partition, record.offset());
+            return true;
+        }
+        Example example;
+        try {
+            example = decoder.decode(record.value());
+        } catch (UnusableRecordException e) {
+            if (!deadLetter(record, e.reason(), e.getMessage())) {
+                return false;
+            }
+            lineage.consumed(partition, record.offset());
+            return true;
+        }
+        if (groundTruth != null) {
+            example = groundTruth.complete(example);
+        }
+        if (holdoutSlice.isHeldOut(example.requestId())) {
+            holdout.add(example);
+        } else {
+            lineage.trained(example);
+            assembler.add(example).ifPresent(this::train);
+        }
+        lineage.consumed(partition, record.offset());
+        return true;
+    }
+
+    /** @return false when the dead letter could not be written (the transaction failed) */
+    private boolean readGroundTruth(ConsumerRecord<byte[], byte[]> record) {
+        GroundTruth truth;
+        try {
+            truth = Codecs.GROUND_TRUTH.decode(record.value());
+        } catch (RecordDecodingException e) {
+            return deadLetter(record, "undecodable", e.getMessage());
+        }
+        if (truth.getLabel() < 0 || truth.getLabel() >= architecture.classes()) {
+            return deadLetter(record, "bad-true-label", "true label must be in 0.." + (architecture.classes() - 1)
+                    + " but is " + truth.getLabel());
+        }
+        groundTruth.put(truth.getRequestId(), truth.getLabel());
+        holdout.updateLabel(truth.getRequestId(), truth.getLabel());
+        if (replay != null) {
+            replay.updateLabel(truth.getRequestId(), truth.getLabel());
+        }
+        return true;
+    }
+
+    /** Writes a dead letter inside the open transaction, so it commits with the offset that consumed its record. */
+    private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
+        try {
+            publisher.send(deadLetters.of(record, reason, detail));
+            return true;
+        } catch (KafkaException e) {
+            onTransactionFailure(e, latestVersion + 1);
+            return false;
+        }
+    }
+
+    private void train(Batch batch) {
+        worker.train(batch);
+        stepsSinceCheckpoint++;
+        status.update(lineage.samplesSeen(), latestVersion);
+    }
+
+    private boolean stepsDue() {
+        return config.checkpointIntervalSteps() > 0 && stepsSinceCheckpoint >= config.checkpointIntervalSteps();
+    }
+
+    private boolean timeDue() {
+        return System.nanoTime() - lastCheckpointNanos >= config.checkpointInterval().toNanos();
+    }
+
+    /**
+     * Publishes the student with everything consumed so far, in one transaction with the offsets.
+     *
+     * @return false when the transaction failed (the loop has rewound or stopped), true otherwise
+     */
+    private boolean checkpoint() {
+        lastCheckpointNanos = System.nanoTime();
+        stepsSinceCheckpoint = 0;
+        if (!lineage.changed()) {
+            return true;
+        }
+        assembler.flush().ifPresent(this::train);
+        Snapshot snapshot = worker.snapshot(holdout.examples());
+        long version = latestVersion + 1;
+        Lineage lineageRecord = lineage.toLineage(mode.configName());
+        Instant now = Instant.now();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<String, Integer> written = new HashMap<>();
+        CheckpointRecords.Draft main = CheckpointRecords.draft(checkpointTopic, model, version, parentVersion, now,
+                architecture, snapshot.weights(), config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+        records.addAll(main.records());
+        written.put(model, main.manifest().getChunkCount());
+        snapshot.auxiliary().forEach((suffix, weights) -> {
+            CheckpointRecords.Draft aux = CheckpointRecords.draft(checkpointTopic, model + suffix, version, parentVersion, now,
+                    architecture, weights, config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+            records.addAll(aux.records());
+            written.put(model + suffix, aux.manifest().getChunkCount());
+        });
+        List<Long> retired = retiredVersions(version);
+        for (long old : retired) {
+            liveVersions.get(old).forEach((name, chunks) -> records.addAll(CheckpointRecords.tombstones(checkpointTopic, name, old, chunks)));
+        }
+        try {
+            publisher.commit(records, lineage.commitOffsets(), consumer.groupMetadata());
+        } catch (KafkaException e) {
+            onTransactionFailure(e, version);
+            return false;
+        }
+        retired.forEach(liveVersions::remove);
+        liveVersions.put(version, written);
+        latestVersion = version;
+        parentVersion = version;
+        lineage.markPublished();
+        committedLineage = lineage.copy();
+        committedState = snapshot;
+        metrics.published(version, snapshot.scores().getAgreement());
+        status.update(lineage.samplesSeen(), latestVersion);
+        LOG.info("Published {} v{}: {} samples seen, holdout agreement {} / KL {} / accuracy {} over {} examples ({} bytes in {} chunks)",
+                model, version, lineage.samplesSeen(), snapshot.scores().getAgreement(), snapshot.scores().getKl(),
+                snapshot.scores().getAccuracy(), snapshot.scores().getExamples(), main.manifest().getSizeBytes(),
+                main.manifest().getChunkCount());
+        return true;
+    }
+
+    /** Live versions beyond the newest {@code checkpoint.keep} once {@code newVersion} is published. */
+    private List<Long> retiredVersions(long newVersion) {
+        List<Long> versions = new ArrayList<>(liveVersions.keySet());
+        versions.add(newVersion);
+        versions.sort(Long::compare);
+        return versions.subList(0, Math.max(0, versions.size() - config.checkpointKeep()));
+    }
+
+    /**
+     * A transaction failed: never swallowed. Fenced → stop for good; abortable → abort and rewind to the last
+     * commit; anything else → stop and report.
+     */
+    private void onTransactionFailure(KafkaException error, long version) {
+        metrics.checkpointFailed();
+        switch (CheckpointPublisher.classify(error)) {
+            case FENCED -> {
+                LOG.error("Trainer of model '{}' was fenced: another instance with transactional.id '{}' took over. "
+                        + "This instance stops publishing (v{} not written) and shuts down.", model, config.transactionalId(), version);
+                status.fenced(error);
+            }
+            case ABORTABLE -> {
+                LOG.error("Checkpoint v{} of model '{}' failed and its transaction is aborted; rewinding to v{} and "
+                        + "reading its records again", version, model, latestVersion, error);
+                try {
+                    publisher.abort();
+                } catch (KafkaException abortError) {
+                    LOG.error("Aborting the failed transaction failed too; stopping", abortError);
+                    status.failed(abortError);
+                    return;
+                }
+                rewind();
+            }
+            case FATAL -> {
+                LOG.error("Checkpoint v{} of model '{}' failed with an error the producer cannot recover from; stopping",
+                        version, model, error);
+                status.failed(error);
+            }
+        }
+    }
+
+    /** Back to the last committed checkpoint: its weights, its lineage and its consumer positions. */
+    private void rewind() {
+        Snapshot state = committedState;
+        worker.reset(() -> newDistiller(state.weights(), state.auxiliary()));
+        lineage = committedLineage.copy();
+        lineage.nextOffsets().forEach(consumer::seek);
+        assembler.clear();
+        status.update(lineage.samplesSeen(), latestVersion);
+    }
+
+    private Distiller newDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
+        return switch (mode) {
+            case TEACHER -> new TeacherDistiller(setup, weights);
+            case SELF -> new SelfDistiller(setup, weights, auxiliary.get(SelfDistiller.EMA_SUFFIX));
+            case MUTUAL -> new MutualDistiller(setup, auxiliary);
+        };
+    }
+
+    private List<String> auxiliarySuffixes() {
+        return switch (mode) {
+            case TEACHER -> List.of();
+            case SELF -> List.of(SelfDistiller.EMA_SUFFIX);
+            case MUTUAL -> {
+                List<String> suffixes = new ArrayList<>();
+                for (int i = 0; i < config.mutualPeers(); i++) {
+                    suffixes.add(MutualDistiller.peerSuffix(i));
+                }
+                yield suffixes;
+            }
+        };
+    }
+
+    private void requireSameArchitecture(CheckpointHistory.Restored restored) {
+        String found = restored.manifest().getArchitecture();
+        if (!Architecture.parse(found).equals(architecture)) {
+            throw new IllegalStateException("checkpoint " + model + " v" + restored.manifest().getVersion() + " on "
+                    + checkpointTopic + " has architecture " + found + " but " + TrainerConfig.STUDENT_ARCHITECTURE + " is "
+                    + architecture + ": set " + TrainerConfig.STUDENT_ARCHITECTURE + "=" + found
+                    + " to continue it, or choose another " + TrainerConfig.MODEL_NAME);
+        }
+    }
+
+    private List<TopicPartition> partitionsOf(String topic, boolean required) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, STARTUP_TIMEOUT).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        if (partitions.isEmpty() && required) {
+            throw new IllegalStateException("input topic " + topic + " does not exist: create it or set "
+                    + (mode == Mode.TEACHER ? TrainerConfig.TOPIC_SOFT_LABELS : TrainerConfig.TOPIC_TRAFFIC));
+        }
+        if (partitions.isEmpty()) {
+            LOG.warn("Topic {} does not exist: late true labels will not be read", topic);
+        }
+        return partitions;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", closeable.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.kdstream.trainer.labels;
+
+/**
+ * One validated training example, decoded from a soft label or a traffic event.
+ *
+ * @param requestId    the request it came from (its key on every request-id keyed topic)
+ * @param input        the input on the model's [0, 1] scale
+ * @param teacher      the teacher's probabilities at the trainer's temperature, or null where the trainer makes its
+ *                     own targets (self and mutual modes)
+ * @param trueLabel    the true class, or −1 when unknown
+ * @param eventTime    when the traffic event was seen (epoch ms)
+ * @param labelledTime when the teacher labelled it (epoch ms), or −1 for traffic read directly
+ */
+public record Example(String requestId, float[] input, float[] teacher, int trueLabel, long eventTime, long labelledTime) {
+
+    public static final int UNKNOWN_LABEL = -1;
+
+    public boolean hasTrueLabel() {
+        return trueLabel != UNKNOWN_LABEL;
+    }
+
+    public Example withTrueLabel(int label) {
+        return new Example(requestId, input, teacher, label, eventTime, labelledTime);
+    }
+}

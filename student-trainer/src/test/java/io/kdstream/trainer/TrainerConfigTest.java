@@ -1,0 +1,85 @@
+package io.kdstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.kdstream.core.model.Architecture;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+
+    @Test
+    void shouldDefaultToTheDocumentedValues() {
+        TrainerConfig config = new TrainerConfig(Map.of());
+
+        assertThat(config.modelName()).isEqualTo("student");
+        assertThat(config.architecture()).isEqualTo(Architecture.FASHION_STUDENT);
+        assertThat(config.mode()).isEqualTo(Mode.TEACHER);
+        assertThat(config.temperature()).isEqualTo(2f);
+        assertThat(config.alpha()).isEqualTo(0.5f);
+        assertThat(config.batchSize()).isEqualTo(64);
+        assertThat(config.optimizer().learningRate()).isEqualTo(1e-3f);
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.checkpointIntervalSteps()).isZero();
+        assertThat(config.checkpointKeep()).isEqualTo(3);
+        assertThat(config.holdoutPermille()).isEqualTo(50);
+        assertThat(config.metricsPort()).isEqualTo(9402);
+        assertThat(config.device()).isEqualTo("auto");
+        assertThat(config.groupId()).isEqualTo("kd-trainer-student");
+        assertThat(config.transactionalId()).isEqualTo("kd-trainer-student");
+        assertThat(config.newExamplesPerBatch()).isEqualTo(64);
+    }
+
+    @Test
+    void shouldDeriveIdsFromTheModelNameUnlessSet() {
+        TrainerConfig config = new TrainerConfig(Map.of("model.name", "tiny", "group.id", "g"));
+
+        assertThat(config.groupId()).isEqualTo("g");
+        assertThat(config.transactionalId()).isEqualTo("kd-trainer-tiny");
+    }
+
+    @Test
+    void shouldReportEveryBadValueAtOnce() {
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("mode", "distil", "alpha", "1.5",
+                "student.architecture", "mlp:784-x-10", "temprature", "3")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("4 problem(s)")
+                .hasMessageContaining("mode")
+                .hasMessageContaining("alpha")
+                .hasMessageContaining("'x' is not a whole number")
+                .hasMessageContaining("temprature: unknown setting");
+    }
+
+    @Test
+    void shouldRefuseACheckpointIntervalTheTransactionCannotOutlast() {
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("checkpoint.interval.ms", "40000")))
+                .hasMessageContaining("checkpoint.interval.ms (40000) must be at most half of kafka.transaction.timeout.ms (60000)");
+
+        assertThat(new TrainerConfig(Map.of("checkpoint.interval.ms", "40000", "kafka.transaction.timeout.ms", "90000"))
+                .checkpointInterval()).isEqualTo(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void shouldRefuseClientSettingsThatWouldBreakExactlyOnce() {
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("kafka.isolation.level", "read_uncommitted",
+                "kafka.transactional.id", "x", "kafka.enable.auto.commit", "true")))
+                .hasMessageContaining("3 problem(s)")
+                .hasMessageContaining("kafka.isolation.level is read_uncommitted")
+                .hasMessageContaining("kafka.transactional.id is set by the trainer itself: remove it and set transactional.id")
+                .hasMessageContaining("kafka.enable.auto.commit is set by the trainer itself");
+    }
+
+    @Test
+    void shouldRefuseAReplayShareThatLeavesNoNewExample() {
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("batch.size", "1", "replay.fraction", "0.6")))
+                .hasMessageContaining("replay.fraction (0.6) leaves no new example in a batch of 1");
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("replay.fraction", "0.5", "replay.buffer.size", "0")))
+                .hasMessageContaining("replay.buffer.size is 0");
+
+        assertThat(new TrainerConfig(Map.of("batch.size", "64", "replay.fraction", "0.25")).newExamplesPerBatch()).isEqualTo(48);
+    }
+}
