@@ -30,16 +30,17 @@ class ModelManagerTest {
         // given version 1 served at agreement 0.80
         assertThat(offer(1, 0.80f).fate()).isEqualTo(VersionRecord.Fate.SERVING);
 
-        // when later versions arrive below the floor, just past the allowed drop, and within it
+        // when later versions arrive below the floor, well past the allowed drop (0.05 plus two standard errors of
+        // the difference on 200 + 200 holdout examples, about 0.14 here), and within it
         VersionRecord belowFloor = offer(2, 0.55f);
-        VersionRecord tooFarBelow = offer(3, 0.74f);
+        VersionRecord tooFarBelow = offer(3, 0.62f);
         VersionRecord withinDrop = offer(4, 0.76f);
 
         // then the first two are refused with their reasons and the third swaps in
         assertThat(belowFloor.reason()).isEqualTo(RefusalReasons.BELOW_FLOOR);
         assertThat(belowFloor.detail()).contains("0.55").contains("gate.min.agreement 0.6");
         assertThat(tooFarBelow.reason()).isEqualTo(RefusalReasons.AGREEMENT_DROP);
-        assertThat(tooFarBelow.detail()).contains("below the served version 1's 0.8");
+        assertThat(tooFarBelow.detail()).contains("below the served version 1's 0.8000");
         assertThat(withinDrop.fate()).isEqualTo(VersionRecord.Fate.SERVING);
         assertThat(models.servedVersion()).hasValue(4);
         assertThat(fates()).containsExactly("4:SERVING", "3:REFUSED", "2:REFUSED", "1:SERVED");
