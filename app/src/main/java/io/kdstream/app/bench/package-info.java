@@ -1,6 +1,7 @@
 /**
- * Benchmarks behind {@code kd bench}: the trainer's throughput against a bare training loop, and the quality of
- * online distillation against hard labels and offline distillation. Each returns its figures as an ordered map
- * for the command to print and write as JSON.
+ * The benchmarks behind {@code kd bench}: each measures a kd-stream path against its own limit in the same run
+ * (raw inference or training against the pipeline through a real embedded broker, HTTP latency with and without hot
+ * swaps, freshness, distillation quality), and returns its figures as an ordered map the command prints and writes
+ * as JSON.
  */
 package io.kdstream.app.bench;

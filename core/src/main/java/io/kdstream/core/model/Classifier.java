@@ -3,6 +3,7 @@ package io.kdstream.core.model;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -40,7 +41,13 @@ public final class Classifier implements AutoCloseable {
         model.setBlock(block);
         try {
             block.initialize(model.getNDManager(), DataType.FLOAT32, architecture.inputShape(1));
+            List<Shape> expected = parameterShapes(block);
             block.loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(weights)));
+            // DJL adopts whatever shapes the bytes carry, so weights of another architecture would load silently.
+            List<Shape> found = parameterShapes(block);
+            if (!found.equals(expected)) {
+                throw new IllegalArgumentException("parameter shapes " + found + " differ from the architecture's " + expected);
+            }
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new IllegalArgumentException("weights (" + weights.length + " bytes) do not fit architecture "
@@ -48,6 +55,10 @@ public final class Classifier implements AutoCloseable {
         }
         Shape example = architecture.inputShape(1).slice(1);
         return new Classifier(model, architecture.inputSize(), example, architecture.classes());
+    }
+
+    private static List<Shape> parameterShapes(Block block) {
+        return block.getParameters().values().stream().map(parameter -> parameter.getArray().getShape()).toList();
     }
 
     /** Wraps an already loaded model (a TorchScript teacher, say) whose block maps {@code exampleShape} inputs to logits. */

@@ -3,6 +3,7 @@ package io.kdstream.gateway.http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -100,7 +101,7 @@ public record PredictRequest(float[] rows, int count, List<String> requestIds, b
 
     private static String requestId(JsonNode node) {
         if (node == null || node.isNull()) {
-            return UUID.randomUUID().toString();
+            return generatedId();
         }
         if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_REQUEST_ID_CHARS) {
             throw ApiException.badRequest("bad-request-id", "requestId must be a non-blank string of at most "
@@ -113,7 +114,7 @@ public record PredictRequest(float[] rows, int count, List<String> requestIds, b
         List<String> ids = new ArrayList<>(count);
         if (node == null || node.isNull()) {
             for (int i = 0; i < count; i++) {
-                ids.add(UUID.randomUUID().toString());
+                ids.add(generatedId());
             }
             return ids;
         }
@@ -125,6 +126,12 @@ public record PredictRequest(float[] rows, int count, List<String> requestIds, b
             ids.add(requestId(id));
         }
         return ids;
+    }
+
+    /** A random 128-bit id; ThreadLocalRandom avoids the lock of the JVM's shared SecureRandom on the request path. */
+    private static String generatedId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     private static String fieldNames(JsonNode object) {
