@@ -1,5 +1,6 @@
 package io.kdstream.app;
 
+import io.kdstream.app.cli.BenchCommand;
 import io.kdstream.app.cli.BrokerCommand;
 import io.kdstream.app.cli.DemoCommand;
 import io.kdstream.app.cli.TeacherCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "Online knowledge distillation over Kafka: a teacher labels traffic, a student learns continuously, a gateway serves it.",
         subcommands = {DemoCommand.class, BrokerCommand.class, TeacherCommand.class, TrainerCommand.class, GatewayCommand.class, MonitorCommand.class,
-                ReplayCommand.class,
+                ReplayCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Kd {
 
