@@ -1,6 +1,8 @@
 package io.kdstream.teacher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -12,8 +14,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.distill.SoftTargets;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.core.testing.Eventually;
@@ -22,11 +26,16 @@ import io.kdstream.schemas.DType;
 import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.SparseProbabilities;
+import io.kdstream.schemas.TeacherContribution;
 import io.kdstream.schemas.Tensor;
 import io.kdstream.schemas.TrafficEvent;
 import io.kdstream.schemas.TrafficSource;
 import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.model.Teacher;
 import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.model.Teachers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,6 +50,7 @@ class TeacherServiceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private static EmbeddedKafkaBroker kafka;
+    private static TeacherManifest manifest;
 
     @TempDir
     static Path teacherDir;
@@ -49,6 +59,7 @@ class TeacherServiceIT {
     static void startBroker() {
         kafka = EmbeddedKafkaBroker.startTemporary();
         kafka.createTopics(TOPICS.definitions(2, (short) 1));
+        manifest = TestTeachers.tiny(teacherDir, 1);
     }
 
     @AfterAll
@@ -59,7 +70,6 @@ class TeacherServiceIT {
     @Test
     void shouldLabelEveryEventOnceAndDeadLetterGarbageWithoutStopping() {
         // given a trained teacher and a running service
-        TeacherManifest manifest = TestTeachers.tiny(teacherDir, 1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         TeacherConfig config = new TeacherConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "teacher.dir", teacherDir.toString(), "device", "cpu", "commit.interval.ms", "50", "temperature", "3"));
@@ -88,7 +98,7 @@ class TeacherServiceIT {
             for (SoftLabel label : byId.values()) {
                 List<Float> p = ((DenseProbabilities) label.getProbabilities()).getValues();
                 assertThat(p).hasSize(10).allMatch(value -> value >= 0 && value <= 1);
-                assertThat(p.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+                assertThat(p.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-4));
                 assertThat(label.getTemperature()).isEqualTo(3f);
                 assertThat(label.getTeacherId()).isEqualTo(manifest.id());
                 assertThat(label.getTeacherVersion()).isEqualTo(manifest.version());
@@ -128,5 +138,56 @@ class TeacherServiceIT {
     private static ProducerRecord<byte[], byte[]> event(String requestId, Tensor input) {
         TrafficEvent event = new TrafficEvent(requestId, Instant.now(), input, null, TrafficSource.SHADOW);
         return TestTraffic.record(TOPICS.traffic(), requestId, Codecs.TRAFFIC_EVENT.encode(event));
+    }
+
+    @Test
+    void shouldPublishTopKLabelsOfAWeightedEnsembleOfATrainedAndATorchScriptTeacher() {
+        // given an ensemble of the trained teacher (weight 3) and the TorchScript fixture (weight 1), top-3 output
+        Topics topics = new Topics("ens-traffic", "ens-labels", "ens-checkpoints", "ens-predictions", "ens-truth", "ens-dead");
+        kafka.createTopics(topics.definitions(1, (short) 1));
+        Path torchScript = TestTeachers.torchScript();
+        TeacherConfig config = new TeacherConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(), "device", "cpu",
+                "ensemble.members", teacherDir + "," + torchScript, "ensemble.weights", "3,1", "output.top.k", "3",
+                "group.id", "ens-teachers", "topic.traffic", topics.traffic(), "topic.soft.labels", topics.softLabels(),
+                "topic.dead.letters", topics.deadLetters()));
+        LabeledImages images = FashionSlices.test(20);
+        float[] expected;
+        try (Teacher trained = Teachers.fromStore(new TeacherStore(teacherDir), Device.cpu());
+             Teacher scripted = Teachers.fromTorchScript(torchScript, "tiny_teacher", new long[]{1, 28, 28}, 10, Device.cpu())) {
+            float[] inputs = new float[784];
+            images.writeUnitFloats(5, inputs, 0);
+            float[] a = trained.probabilities(inputs, 1, 4f);
+            float[] b = scripted.probabilities(inputs, 1, 4f);
+            expected = new float[10];
+            for (int c = 0; c < 10; c++) {
+                expected[c] = 0.75f * a[c] + 0.25f * b[c];
+            }
+        }
+
+        // when traffic is labelled by the ensemble
+        try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry())) {
+            service.start();
+            TestTraffic.send(kafka.bootstrapServers(), TestTraffic.events(topics.traffic(), "ens", images, 0, 20));
+            List<ConsumerRecord<byte[], byte[]>> labels = TestTraffic.readCommitted(kafka.bootstrapServers(), topics.softLabels(), 20, TIMEOUT);
+
+            // then every label is sparse, names both members with their normalised weights, and holds the weighted mean
+            assertThat(labels).hasSize(20);
+            Map<String, SoftLabel> byId = labels.stream().collect(Collectors.toMap(TestTraffic::key,
+                    record -> Codecs.SOFT_LABEL.decode(record.value())));
+            for (SoftLabel label : byId.values()) {
+                SparseProbabilities sparse = (SparseProbabilities) label.getProbabilities();
+                assertThat(sparse.getIndices()).hasSize(3).doesNotHaveDuplicates();
+                double listed = sparse.getValues().stream().mapToDouble(Float::doubleValue).sum();
+                assertThat(listed + sparse.getTailMass()).isCloseTo(1.0, within(1e-4));
+                assertThat(label.getTeacherId()).isEqualTo("ensemble");
+                assertThat(label.getEnsemble()).extracting(TeacherContribution::getTeacherId, TeacherContribution::getWeight)
+                        .containsExactly(tuple(manifest.id(), 0.75f), tuple("tiny_teacher", 0.25f));
+            }
+            SparseProbabilities fifth = (SparseProbabilities) byId.get("ens-5").getProbabilities();
+            for (int k = 0; k < 3; k++) {
+                assertThat(fifth.getValues().get(k)).isCloseTo(expected[fifth.getIndices().get(k)], within(1e-5f));
+            }
+            assertThat(SoftTargets.read(byId.get("ens-5"), 10, 4f)).hasSize(10);
+        }
     }
 }

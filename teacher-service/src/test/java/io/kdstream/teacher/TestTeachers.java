@@ -1,5 +1,6 @@
 package io.kdstream.teacher;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 import io.kdstream.core.model.Architecture;
@@ -15,6 +16,15 @@ public final class TestTeachers {
     public static final Architecture TINY_MLP = Architecture.parse("mlp:784-16-10");
 
     private TestTeachers() {
+    }
+
+    /** The TorchScript fixture made by src/test/resources/torchscript/make_tiny_teacher.py (a linear model, [1, 28, 28] to 10 logits). */
+    public static Path torchScript() {
+        try {
+            return Path.of(TestTeachers.class.getResource("/torchscript/tiny_teacher.pt").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Trains {@link #TINY_MLP} for one epoch on 1,000 images and saves it into {@code dir}. */

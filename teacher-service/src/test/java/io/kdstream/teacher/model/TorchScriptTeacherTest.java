@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +18,7 @@ import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.TeacherMetrics;
+import io.kdstream.teacher.TestTeachers;
 import io.kdstream.teacher.TestTraffic;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.labels.SoftLabeller;
@@ -40,7 +40,7 @@ class TorchScriptTeacherTest {
 
     @Test
     void shouldLoadATorchScriptTeacherAndComputeItsLogits() throws IOException {
-        Path file = fixture();
+        Path file = TestTeachers.torchScript();
         LabeledImages images = FashionSlices.test(3);
         float[] inputs = new float[3 * 784];
         for (int i = 0; i < 3; i++) {
@@ -77,7 +77,7 @@ class TorchScriptTeacherTest {
             batch.add(decoder.decode(new ConsumerRecord<>("traffic", 0, i, events.get(i).key(), events.get(i).value())));
         }
 
-        try (Teacher teacher = Teachers.fromTorchScript(fixture(), "tiny", IMAGE, 10, Device.cpu())) {
+        try (Teacher teacher = Teachers.fromTorchScript(TestTeachers.torchScript(), "tiny", IMAGE, 10, Device.cpu())) {
             BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller(teacher.id(), teacher.version(), List.of(), 4f, 10, 0),
                     4f, "labels", new DeadLetters(TeacherMetrics.SERVICE, "dead", registry), new TeacherMetrics(registry, "tiny"));
 
@@ -105,15 +105,6 @@ class TorchScriptTeacherTest {
                 .hasMessageContaining("cannot load " + notAModel + " as a TorchScript model");
         assertThatThrownBy(() -> Teachers.fromTorchScript(dir.resolve("missing.pt"), "missing", IMAGE, 10, Device.cpu()))
                 .hasMessageContaining("missing.pt is not a readable file");
-    }
-
-    /** The fixture on disk. */
-    public static Path fixture() {
-        try {
-            return Path.of(TorchScriptTeacherTest.class.getResource("/torchscript/tiny_teacher.pt").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** logit[c] = sum_i x[i] * (c + 1) * ((i % 7) - 3) / 784 + 0.1 * c, as make_tiny_teacher.py sets the weights. */

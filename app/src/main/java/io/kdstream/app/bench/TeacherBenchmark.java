@@ -1,0 +1,377 @@
+package io.kdstream.app.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+import ai.djl.Device;
+import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.data.FashionMnist;
+import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.distill.DistillationLoss;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Devices;
+import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.tensor.Tensors;
+import io.kdstream.core.training.Learner;
+import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.TrafficSource;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.TeacherConfig;
+import io.kdstream.teacher.TeacherService;
+import io.kdstream.teacher.model.Teacher;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.model.Teachers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kd bench teacher}: how close end-to-end labelling through Kafka comes to the teacher's own speed.
+ *
+ * <ol>
+ *   <li><b>raw</b>: the teacher alone on in-memory float batches through DJL, the upper bound; measured before and
+ *       after the pipeline and averaged, since other load on the machine drifts.</li>
+ *   <li><b>pipeline</b>: a backlog of UINT8 traffic events sent to an embedded broker and labelled by a warmed-up
+ *       {@link TeacherService}; the rate is events over the time from the first send to the last soft label a
+ *       read_committed consumer receives.</li>
+ *   <li><b>latency</b>: events sent at half the pipeline rate; each one's time from send to its soft label arriving
+ *       at the read_committed consumer gives p50 and p99.</li>
+ * </ol>
+ */
+public final class TeacherBenchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherBenchmark.class);
+    private static final float TEMPERATURE = 4f;
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+
+    private TeacherBenchmark() {
+    }
+
+    /**
+     * What to measure.
+     *
+     * @param examples     events of the pipeline phase (the raw phase labels as many)
+     * @param batchSize    the teacher's batch (the service's batch.max)
+     * @param teacherDir   a trained teacher's folder, or null to use {@code architecture}
+     * @param architecture used when {@code teacherDir} is null: an untrained model of this spec (speed does not
+     *                     depend on the weights' values); null means the trained teacher in the default folder
+     * @param partitions   partitions of the traffic topic
+     * @param device       auto, cpu or gpu
+     */
+    public record Settings(int examples, int batchSize, Path teacherDir, String architecture, int partitions, String device) {
+
+        public static Settings defaults() {
+            return new Settings(5000, 64, null, null, 2, "auto");
+        }
+
+        public Settings {
+            if (examples < batchSize || batchSize < 1) {
+                throw new IllegalArgumentException("need examples >= batch size >= 1 but got " + examples + " examples, batch " + batchSize);
+            }
+        }
+    }
+
+    /** Runs the three phases and returns the figures, in the order they are printed. */
+    public static LinkedHashMap<String, Object> run(Settings settings) {
+        Path scratch = scratchFolder();
+        try {
+            Path teacherDir = teacherDir(settings, scratch);
+            LabeledImages images = FashionMnist.load(FashionMnist.Split.TEST);
+            Device device = Devices.choose(settings.device(), "benchmark teacher");
+            LinkedHashMap<String, Object> figures = new LinkedHashMap<>();
+            try (Teacher teacher = Teachers.fromStore(new TeacherStore(teacherDir), device)) {
+                figures.put("teacher", teacher.id());
+                figures.put("teacher_version", teacher.version());
+                double rawBefore = rawPerSecond(teacher, images, settings);
+                Map<String, Object> pipeline = pipeline(settings, teacherDir, images, rawBefore);
+                double rawAfter = rawPerSecond(teacher, images, settings);
+                double raw = (rawBefore + rawAfter) / 2;
+                double pipelinePerSecond = (double) pipeline.remove("pipeline_per_s");
+                figures.put("raw_per_s", round(raw));
+                figures.put("pipeline_per_s", round(pipelinePerSecond));
+                figures.put("ratio", round(pipelinePerSecond / raw));
+                figures.putAll(pipeline);
+                figures.put("batch_size", settings.batchSize());
+                figures.put("examples", settings.examples());
+                figures.put("raw_before_per_s", round(rawBefore));
+                figures.put("raw_after_per_s", round(rawAfter));
+                figures.put("partitions", settings.partitions());
+                figures.put("device", device.toString());
+                figures.put("cpus", Runtime.getRuntime().availableProcessors());
+            }
+            return figures;
+        } finally {
+            deleteRecursively(scratch);
+        }
+    }
+
+    /**
+     * Examples per second of the teacher alone, on batches already in memory as floats, called from a thread of its
+     * own like the service's inference thread (PyTorch's CPU speed differs between calling threads).
+     */
+    static double rawPerSecond(Teacher teacher, LabeledImages images, Settings settings) {
+        FutureTask<Double> task = new FutureTask<>(() -> timeTeacher(teacher, images, settings));
+        new Thread(task, "bench-raw").start();
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("benchmark interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the teacher failed during the raw phase: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static double timeTeacher(Teacher teacher, LabeledImages images, Settings settings) {
+        int batch = settings.batchSize();
+        int size = teacher.inputSize();
+        int batches = settings.examples() / batch;
+        float[][] inputs = new float[Math.min(batches, 16)][batch * size];
+        for (int b = 0; b < inputs.length; b++) {
+            for (int i = 0; i < batch; i++) {
+                images.writeUnitFloats((b * batch + i) % images.count(), inputs[b], i * size);
+            }
+        }
+        for (int i = 0; i < Math.min(10, batches); i++) {
+            teacher.probabilities(inputs[i % inputs.length], batch, TEMPERATURE);
+        }
+        long started = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            teacher.probabilities(inputs[i % inputs.length], batch, TEMPERATURE);
+        }
+        return (double) batches * batch / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static Map<String, Object> pipeline(Settings settings, Path teacherDir, LabeledImages images, double rawPerSecond) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
+            Topics topics = Topics.DEFAULT;
+            kafka.createTopics(topics.definitions(settings.partitions(), (short) 1));
+            Map<String, Object> clientBase = Map.of("bootstrap.servers", kafka.bootstrapServers());
+            TeacherConfig config = new TeacherConfig(serviceSettings(settings, teacherDir, kafka.bootstrapServers()));
+            try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry());
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(clientBase, "bench-traffic"));
+                 LabelReader labels = new LabelReader(clientBase, topics.softLabels())) {
+                service.start();
+                int warmup = Math.max(settings.batchSize() * 10, 500);
+                send(producer, topics, images, "warmup", warmup, 0, null);
+                labels.awaitCount(warmup);
+
+                long started = System.nanoTime();
+                send(producer, topics, images, "run", settings.examples(), 0, null);
+                long finished = labels.awaitCount(warmup + settings.examples());
+                double perSecond = settings.examples() / ((finished - started) / 1e9);
+                figures.put("pipeline_per_s", perSecond);
+
+                int latencyEvents = Math.max(settings.examples() / 2, 200);
+                // Half of what the slower stage managed, so latency measures the pipeline, not a queue.
+                double rate = Math.min(perSecond, rawPerSecond) / 2;
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                labels.track(sentAt);
+                send(producer, topics, images, "latency", latencyEvents, rate, sentAt);
+                labels.awaitCount(warmup + settings.examples() + latencyEvents);
+                double[] latencies = labels.latenciesMs();
+                Arrays.sort(latencies);
+                figures.put("p50_ms", round(percentile(latencies, 0.50)));
+                figures.put("p99_ms", round(percentile(latencies, 0.99)));
+                figures.put("latency_rate_per_s", round(rate));
+                figures.put("labels_produced", service.labelsProduced());
+            }
+        }
+        return figures;
+    }
+
+    private static Map<String, Object> serviceSettings(Settings settings, Path teacherDir, String bootstrap) {
+        Map<String, Object> service = new HashMap<>();
+        service.put("bootstrap.servers", bootstrap);
+        service.put("teacher.dir", teacherDir.toString());
+        service.put("device", settings.device());
+        service.put("batch.max", settings.batchSize());
+        service.put("batch.max.gpu", settings.batchSize());
+        service.put("inflight.max.records", Math.max(1024, 4 * settings.batchSize()));
+        service.put("group.id", "kd-bench-teacher");
+        return service;
+    }
+
+    /**
+     * Sends {@code count} traffic events; at {@code ratePerSecond} when positive, else as fast as the producer takes them.
+     * Records each event's send time in {@code sentAt} when given.
+     */
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, LabeledImages images, String prefix,
+                             int count, double ratePerSecond, Map<String, Long> sentAt) {
+        long started = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (ratePerSecond > 0) {
+                long due = started + (long) (i / ratePerSecond * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleepNanos(wait);
+                }
+            }
+            int item = i % images.count();
+            String requestId = prefix + "-" + i;
+            TrafficEvent event = new TrafficEvent(requestId, Instant.now(),
+                    Tensors.uint8(images.image(item), 1, images.height(), images.width()), images.labels()[item], TrafficSource.REPLAY);
+            if (sentAt != null) {
+                sentAt.put(requestId, System.nanoTime());
+            }
+            producer.send(new ProducerRecord<>(topics.traffic(), requestId.getBytes(StandardCharsets.UTF_8),
+                    Codecs.TRAFFIC_EVENT.encode(event)));
+        }
+        producer.flush();
+    }
+
+    /** A read_committed consumer of the soft-label topic on its own thread, counting labels and timing tracked ones. */
+    private static final class LabelReader implements AutoCloseable {
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Thread thread;
+        private final List<Double> latenciesMs = new ArrayList<>();
+        private volatile Map<String, Long> tracked;
+        private volatile boolean running = true;
+        private long count;
+        private long lastAtNanos;
+
+        LabelReader(Map<String, Object> clientBase, String topic) {
+            consumer = new KafkaConsumer<>(KafkaClients.consumer(clientBase, "bench-reader-" + UUID.randomUUID(), "bench-reader"));
+            consumer.subscribe(List.of(topic));
+            thread = new Thread(this::read, "bench-label-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void track(Map<String, Long> sentAt) {
+            tracked = sentAt;
+        }
+
+        private void read() {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    Map<String, Long> sentAt = tracked;
+                    synchronized (this) {
+                        count++;
+                        lastAtNanos = now;
+                        if (sentAt != null) {
+                            Long sent = sentAt.get(new String(record.key(), StandardCharsets.UTF_8));
+                            if (sent != null) {
+                                latenciesMs.add((now - sent) / 1e6);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Waits until {@code expected} labels arrived; returns when the last of them did. */
+        long awaitCount(long expected) {
+            long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                synchronized (this) {
+                    if (count >= expected) {
+                        return lastAtNanos;
+                    }
+                }
+                sleepNanos(5_000_000);
+            }
+            throw new IllegalStateException("only " + count + " of " + expected + " soft labels arrived within " + PHASE_TIMEOUT);
+        }
+
+        synchronized double[] latenciesMs() {
+            return latenciesMs.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            consumer.close();
+        }
+    }
+
+    /** The teacher to measure: the folder given, the default trained teacher, or an untrained model saved to scratch. */
+    private static Path teacherDir(Settings settings, Path scratch) {
+        if (settings.teacherDir() != null) {
+            return settings.teacherDir();
+        }
+        if (settings.architecture() == null) {
+            return TeacherStore.defaultDir();
+        }
+        Architecture architecture = Architecture.parse(settings.architecture());
+        byte[] weights;
+        try (Learner untrained = new Learner(architecture, Device.cpu(), new DistillationLoss(1f, 0f), OptimizerSettings.DEFAULT, null)) {
+            weights = untrained.weights();
+        }
+        String sha256 = WeightsCodec.sha256(weights);
+        Path dir = scratch.resolve("teacher");
+        new TeacherStore(dir).save(new TeacherManifest("bench-" + architecture.kind(), TeacherManifest.versionOf(sha256),
+                architecture.spec(), WeightsCodec.FORMAT, 0, architecture.parameterCount(), 0,
+                Instant.now().toString(), 0, sha256), weights);
+        LOG.info("Benchmarking an untrained {} (speed does not depend on the weights)", architecture);
+        return dir;
+    }
+
+    private static double percentile(double[] sorted, double quantile) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(quantile * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("benchmark interrupted", e);
+        }
+    }
+
+    private static Path scratchFolder() {
+        try {
+            return Files.createTempDirectory("kd-bench-teacher-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a scratch folder for the benchmark", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+}
