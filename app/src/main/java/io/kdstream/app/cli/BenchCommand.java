@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdstream.app.bench.FreshnessBenchmark;
 import io.kdstream.app.bench.GatewayBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
+import io.kdstream.app.bench.TeacherBenchmark;
 import io.kdstream.app.bench.TrainerBenchmark;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.teacher.model.TeacherStore;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
  * so the figures mean something on a shared, noisy machine. Results print as a table and go to {@code --json}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that measure a ratio against the limit in the same run.",
-        subcommands = {BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class})
+        subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class})
 public final class BenchCommand {
 
     /** Options every benchmark shares. */
@@ -44,6 +45,26 @@ public final class BenchCommand {
                 System.out.println("Written to " + json);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "teacher", mixinStandardHelpOptions = true,
+            description = "Raw teacher inference on in-memory batches (the limit) against labelling through an embedded broker, with latencies.")
+    static final class Teacher extends Output implements Callable<Integer> {
+        @Option(names = "--examples", defaultValue = "5000", description = "Traffic events of the pipeline phase (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Option(names = "--batch-size", defaultValue = "64", description = "The teacher's batch (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher).")
+        Path teacherDir;
+
+        @Override
+        public Integer call() throws IOException {
+            TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
+            return report("kd bench teacher", TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
+                    defaults.architecture(), defaults.partitions(), defaults.device())));
         }
     }
 
