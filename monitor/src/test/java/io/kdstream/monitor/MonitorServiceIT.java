@@ -19,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
-import io.kdstream.core.metrics.CommonMetrics;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.serde.Codecs;

@@ -9,13 +9,17 @@ import java.util.Map;
 
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.StudentTrainer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /** Writes images with their teacher probabilities onto a soft-label topic, as the teacher service would. */
 final class BenchStreams {
@@ -86,5 +90,21 @@ final class BenchStreams {
             }
         }
         return System.nanoTime();
+    }
+
+    /** Every record of the (single-partition) checkpoint topic, from its beginning to its end at the time of the call. */
+    static List<ConsumerRecord<byte[], byte[]>> readCheckpointTopic(String bootstrap, String clientId) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), clientId))) {
+            TopicPartition partition = new TopicPartition(Topics.DEFAULT.checkpoints(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 }

@@ -15,16 +15,12 @@ import io.kdstream.app.replay.Replay;
 import io.kdstream.app.replay.TrafficSink;
 import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.core.data.FashionMnist;
-import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
-import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.trainer.TrainerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code kd bench freshness}: how long after a traffic event the gateway serves a checkpoint that trained on it,
@@ -136,22 +132,12 @@ public final class FreshnessBenchmark {
 
     private static Map<Long, Long> eventTimeMaxByVersion(String bootstrap) {
         Map<Long, Long> newest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), "kd-bench-freshness-checkpoints"))) {
-            TopicPartition partition = new TopicPartition(Topics.DEFAULT.checkpoints(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
-                    if (key.getChunk() == -1 && record.value() != null) {
-                        Checkpoint manifest = Codecs.CHECKPOINT.decode(record.value());
-                        Long eventTime = manifest.getLineage().getEventTimeMax();
-                        if (eventTime != null) {
-                            newest.put(manifest.getVersion(), eventTime);
-                        }
-                    }
+        for (ConsumerRecord<byte[], byte[]> record : BenchStreams.readCheckpointTopic(bootstrap, "kd-bench-freshness-checkpoints")) {
+            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+            if (key.getChunk() == -1 && record.value() != null) {
+                Long eventTime = Codecs.CHECKPOINT.decode(record.value()).getLineage().getEventTimeMax();
+                if (eventTime != null) {
+                    newest.put(key.getVersion(), eventTime);
                 }
             }
         }

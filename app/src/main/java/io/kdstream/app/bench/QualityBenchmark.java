@@ -1,7 +1,6 @@
 package io.kdstream.app.bench;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,14 +17,12 @@ import io.kdstream.core.data.FashionMnist;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.distill.SoftTargets;
-import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
-import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.StudentTrainer;
@@ -36,8 +33,6 @@ import io.kdstream.trainer.training.BatchAssembler;
 import io.kdstream.trainer.training.ReplayBuffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -244,28 +239,18 @@ public final class QualityBenchmark {
     private static List<CheckpointAssembler.Assembled> checkpoints(String bootstrap) {
         List<CheckpointAssembler.Assembled> found = new ArrayList<>();
         CheckpointAssembler assembler = new CheckpointAssembler();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), "quality-checkpoints"))) {
-            TopicPartition partition = new TopicPartition(Topics.DEFAULT.checkpoints(), 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
-                    if (!key.getModel().equals(MODEL) || record.value() == null) {
-                        continue;
-                    }
-                    if (key.getChunk() == CheckpointChunks.MANIFEST) {
-                        Checkpoint manifest = Codecs.CHECKPOINT.decode(record.value());
-                        CheckpointAssembler.Assembled assembled = assembler.complete(manifest);
-                        if (assembled.ok()) {
-                            found.add(assembled);
-                        }
-                    } else {
-                        assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
-                    }
+        for (ConsumerRecord<byte[], byte[]> record : BenchStreams.readCheckpointTopic(bootstrap, "quality-checkpoints")) {
+            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+            if (!key.getModel().equals(MODEL) || record.value() == null) {
+                continue;
+            }
+            if (key.getChunk() == CheckpointChunks.MANIFEST) {
+                CheckpointAssembler.Assembled assembled = assembler.complete(Codecs.CHECKPOINT.decode(record.value()));
+                if (assembled.ok()) {
+                    found.add(assembled);
                 }
+            } else {
+                assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         }
         return found;

@@ -29,6 +29,15 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class})
 public final class BenchCommand {
 
+    /** The trained teacher in {@code dir} (or the default folder). */
+    static TeacherStore storedTeacher(Path dir) {
+        TeacherStore store = new TeacherStore(dir == null ? TeacherStore.defaultDir() : dir);
+        if (!store.exists()) {
+            throw new IllegalStateException("no teacher in " + store.dir() + ": run ./kd teacher train first");
+        }
+        return store;
+    }
+
     /** Options every benchmark shares. */
     static class Output {
         @Option(names = "--json", paramLabel = "FILE", description = "Write the figures to FILE as JSON.")
@@ -96,10 +105,7 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws IOException {
-            TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
-            if (!store.exists()) {
-                throw new IllegalStateException("no teacher in " + store.dir() + ": run ./kd teacher train first");
-            }
+            TeacherStore store = storedTeacher(teacherDir);
             try (Classifier teacher = store.load().classifier(Device.cpu())) {
                 return report("kd bench quality", QualityBenchmark.run(QualityBenchmark.Settings.DEFAULT, teacher, plot));
             }
@@ -144,10 +150,7 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
-            if (!store.exists()) {
-                throw new IllegalStateException("no teacher in " + store.dir() + ": run ./kd teacher train first");
-            }
+            TeacherStore store = storedTeacher(teacherDir);
             Duration interval = Durations.parse(checkpointInterval);
             return report("kd bench freshness", FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
                     Durations.parse(duration), Durations.parse(warmUp), rate, interval)));

@@ -1,7 +1,6 @@
 package io.kdstream.monitor.quality;
 
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 import io.kdstream.monitor.state.CompactSerde;
