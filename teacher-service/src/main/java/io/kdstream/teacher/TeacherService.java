@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import ai.djl.Device;
 import io.kdstream.core.kafka.ConsumerLag;
@@ -38,6 +39,7 @@ public final class TeacherService implements AutoCloseable {
 
     private final TeacherConfig config;
     private final MeterRegistry registry;
+    private final Function<Device, Teacher> teacherLoader;
     private final String instanceId;
     private Teacher teacher;
     private LabellingLoop loop;
@@ -47,8 +49,14 @@ public final class TeacherService implements AutoCloseable {
     private boolean closed;
 
     public TeacherService(TeacherConfig config, MeterRegistry registry) {
+        this(config, registry, device -> Teachers.load(config, device));
+    }
+
+    /** With a teacher of the caller's making instead of the configured one (tests use slow or faulty teachers). */
+    TeacherService(TeacherConfig config, MeterRegistry registry, Function<Device, Teacher> teacherLoader) {
         this.config = config;
         this.registry = registry;
+        this.teacherLoader = teacherLoader;
         this.instanceId = config.instanceId().isEmpty() ? UUID.randomUUID().toString().substring(0, 8) : config.instanceId();
     }
 
@@ -63,7 +71,7 @@ public final class TeacherService implements AutoCloseable {
             throw new IllegalStateException("the teacher service is already started");
         }
         Device device = Devices.choose(config.device(), "teacher");
-        teacher = Teachers.load(config, device);
+        teacher = teacherLoader.apply(device);
         TeacherMetrics metrics = new TeacherMetrics(registry, teacher.id());
         SoftLabeller softLabeller = new SoftLabeller(teacher.id(), teacher.version(), teacher.members(),
                 config.temperature(), teacher.classes(), config.outputTopK());
@@ -104,6 +112,11 @@ public final class TeacherService implements AutoCloseable {
     /** Soft labels this instance has published in committed transactions. */
     public long labelsProduced() {
         return loop == null ? 0 : loop.labelsCommitted();
+    }
+
+    /** Records read from kd-traffic and not yet labelled: bounded by inflight.max.records plus one poll. */
+    public int recordsInFlight() {
+        return loop == null ? 0 : loop.recordsInFlight();
     }
 
     /** True while the labelling loop runs; false before start, after close, or after a fatal error. */

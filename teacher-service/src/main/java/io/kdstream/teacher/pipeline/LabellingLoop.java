@@ -113,6 +113,11 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         return labelsCommitted.get();
     }
 
+    /** Records read and not yet handed to the producer. */
+    public int recordsInFlight() {
+        return inFlight.get();
+    }
+
     /** False once the loop has stopped, by {@link #stop()} or a fatal error. */
     public boolean isRunning() {
         return running;
