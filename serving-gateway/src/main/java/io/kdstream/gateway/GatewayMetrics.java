@@ -39,7 +39,6 @@ public final class GatewayMetrics {
         this.registry = registry;
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
                 .description("Examples per model call after micro-batching")
-                .baseUnit("examples")
                 .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder(MODEL_VERSION, servedVersion, AtomicLong::get)

@@ -185,7 +185,7 @@ class PredictApiTest {
                 .contains("kd_gateway_request_seconds_count{outcome=\"ok\"} 1")
                 .contains("kd_gateway_model_version 4")
                 .contains("kd_gateway_swaps_total{outcome=\"swapped\",reason=\"passed\"} 1")
-                .contains("kd_gateway_batch_size_examples_count");
+                .contains("kd_gateway_batch_size_count");
     }
 
     private void serveVersion(long version) {
