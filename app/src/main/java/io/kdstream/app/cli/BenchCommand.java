@@ -151,6 +151,7 @@ public final class BenchCommand {
         @Override
         public Integer call() throws IOException, InterruptedException {
             TeacherStore store = storedTeacher(teacherDir);
+            PyTorchThreads.oneUnlessSet();
             Duration interval = Durations.parse(checkpointInterval);
             return report("kd bench freshness", FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
                     Durations.parse(duration), Durations.parse(warmUp), rate, interval)));

@@ -46,6 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         // The live progress lines are the demo's story; the services' own INFO lines would drown them.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdstream")).setLevel(Level.WARN);
+        PyTorchThreads.oneUnlessSet();
         TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
         TeacherManifest teacher;
         if (store.exists()) {
