@@ -17,6 +17,7 @@ import io.kdstream.core.data.FashionMnist;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.eval.ClassificationScores;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.monitor.MonitorConfig;
 import io.kdstream.monitor.MonitorSnapshot;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.trainer.TrainerConfig;
@@ -56,7 +57,9 @@ public final class Demo {
         Pipeline.Settings settings = new Pipeline.Settings(4, options.teacherSettings(),
                 Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5),
                 Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0),
-                Map.of());
+                // Windows short enough that a two-minute run shows live figures; production keeps the defaults.
+                Map.of(MonitorConfig.QUALITY_WINDOW_MS, 10_000, MonitorConfig.JOIN_WINDOW_MS, 10_000, MonitorConfig.JOIN_GRACE_MS, 2_000,
+                        MonitorConfig.DRIFT_WINDOW_MS, 10_000, MonitorConfig.DRIFT_REFERENCE_MS, 30_000));
         out.printf("Starting an embedded Kafka broker and every service (teacher %s %s, test accuracy %.4f) ...%n",
                 options.teacher().id(), options.teacher().version(), options.teacher().testAccuracy());
         try (Pipeline pipeline = Pipeline.start(settings)) {
