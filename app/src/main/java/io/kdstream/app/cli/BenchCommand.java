@@ -38,14 +38,24 @@ public final class BenchCommand {
         return store;
     }
 
-    /** Options every benchmark shares. */
-    static class Output {
+    /** What every benchmark shares: the run, the printed table and the JSON file. */
+    abstract static class Benchmark implements Callable<Integer> {
         @Option(names = "--json", paramLabel = "FILE", description = "Write the figures to FILE as JSON.")
         Path json;
 
-        int report(String title, Map<String, Object> figures) throws IOException {
+        /** Measures and returns the figures in the order they are printed. */
+        abstract Map<String, Object> measure() throws IOException, InterruptedException;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            // Raw loop and pipeline run in one JVM beside a broker: one PyTorch thread each keeps 2 cores from thrashing.
+            PyTorchThreads.oneUnlessSet();
+            return report(getClass().getAnnotation(Command.class).name(), measure());
+        }
+
+        private int report(String benchmark, Map<String, Object> figures) throws IOException {
             System.out.println();
-            System.out.println(title);
+            System.out.println("kd bench " + benchmark);
             System.out.println("-".repeat(48));
             figures.forEach((name, value) -> System.out.printf(Locale.ROOT, "%-32s %s%n", name,
                     value instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : value));
@@ -59,7 +69,7 @@ public final class BenchCommand {
 
     @Command(name = "teacher", mixinStandardHelpOptions = true,
             description = "Raw teacher inference on in-memory batches (the limit) against labelling through an embedded broker, with latencies.")
-    static final class Teacher extends Output implements Callable<Integer> {
+    static final class Teacher extends Benchmark {
         @Option(names = "--examples", defaultValue = "5000", description = "Traffic events of the pipeline phase (default ${DEFAULT-VALUE}).")
         int examples;
 
@@ -70,16 +80,16 @@ public final class BenchCommand {
         Path teacherDir;
 
         @Override
-        public Integer call() throws IOException {
+        Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
-            return report("kd bench teacher", TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
-                    defaults.architecture(), defaults.partitions(), defaults.device())));
+            return TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
+                    defaults.architecture(), defaults.partitions(), defaults.device()));
         }
     }
 
     @Command(name = "trainer", mixinStandardHelpOptions = true,
             description = "A bare DJL training loop on in-memory tensors (the limit) against the trainer fed from kd-soft-labels on an embedded broker.")
-    static final class Trainer extends Output implements Callable<Integer> {
+    static final class Trainer extends Benchmark {
         @Option(names = "--examples", defaultValue = "60000", description = "Soft labels to train on (default ${DEFAULT-VALUE}).")
         int examples;
 
@@ -87,16 +97,16 @@ public final class BenchCommand {
         int batchSize;
 
         @Override
-        public Integer call() throws IOException {
+        Map<String, Object> measure() throws IOException, InterruptedException {
             TrainerBenchmark.Settings defaults = TrainerBenchmark.Settings.DEFAULT;
-            return report("kd bench trainer", TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, batchSize,
-                    defaults.student(), defaults.partitions(), defaults.device())));
+            return TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, batchSize,
+                    defaults.student(), defaults.partitions(), defaults.device()));
         }
     }
 
     @Command(name = "quality", mixinStandardHelpOptions = true,
             description = "One pass over the 60,000 training images three ways: hard labels, online distillation, offline distillation.")
-    static final class Quality extends Output implements Callable<Integer> {
+    static final class Quality extends Benchmark {
         @Option(names = "--plot", defaultValue = "quality.png", description = "PNG of test accuracy against examples seen (default ${DEFAULT-VALUE}).")
         Path plot;
 
@@ -104,17 +114,17 @@ public final class BenchCommand {
         Path teacherDir;
 
         @Override
-        public Integer call() throws IOException {
+        Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherStore store = storedTeacher(teacherDir);
             try (Classifier teacher = store.load().classifier(Device.cpu())) {
-                return report("kd bench quality", QualityBenchmark.run(QualityBenchmark.Settings.DEFAULT, teacher, plot));
+                return QualityBenchmark.run(QualityBenchmark.Settings.DEFAULT, teacher, plot);
             }
         }
     }
 
     @Command(name = "gateway", mixinStandardHelpOptions = true,
             description = "Closed-loop HTTP load without swaps, then with a checkpoint swapped in every second, then 1,000 fast swaps.")
-    static final class Gateway extends Output implements Callable<Integer> {
+    static final class Gateway extends Benchmark {
         @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
         int clients;
 
@@ -125,14 +135,14 @@ public final class BenchCommand {
         int fastSwaps;
 
         @Override
-        public Integer call() throws IOException {
-            return report("kd bench gateway", new GatewayBenchmark(clients, Durations.parse(phase), fastSwaps, System.out).run());
+        Map<String, Object> measure() throws IOException, InterruptedException {
+            return new GatewayBenchmark(clients, Durations.parse(phase), fastSwaps, System.out).run();
         }
     }
 
     @Command(name = "freshness", mixinStandardHelpOptions = true,
             description = "Time from a traffic event to the serving of a checkpoint trained on it, on the embedded default.")
-    static final class Freshness extends Output implements Callable<Integer> {
+    static final class Freshness extends Benchmark {
         @Option(names = "--duration", defaultValue = "90s", description = "Traffic duration (default ${DEFAULT-VALUE}).")
         String duration;
 
@@ -149,12 +159,11 @@ public final class BenchCommand {
         Path teacherDir;
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
+        Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherStore store = storedTeacher(teacherDir);
-            PyTorchThreads.oneUnlessSet();
             Duration interval = Durations.parse(checkpointInterval);
-            return report("kd bench freshness", FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
-                    Durations.parse(duration), Durations.parse(warmUp), rate, interval)));
+            return FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
+                    Durations.parse(duration), Durations.parse(warmUp), rate, interval));
         }
     }
 }
