@@ -39,6 +39,7 @@ public final class TeacherConfig extends ServiceConfig {
     public static final String BATCH_WAIT_MS = "batch.wait.ms";
     public static final String INFLIGHT_MAX_RECORDS = "inflight.max.records";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String INFERENCE_THREADS = "inference.threads";
     public static final String GROUP_ID = "group.id";
     public static final String DEVICE = "device";
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional.id.prefix";
@@ -90,6 +91,10 @@ public final class TeacherConfig extends ServiceConfig {
             .define(COMMIT_INTERVAL_MS, Type.INT, 100, Range.between(1, 60_000), Importance.LOW,
                     "How often the open Kafka transaction (labels, dead letters and consumed offsets) is committed; "
                             + "read_committed readers see labels after the commit.")
+            .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 1024), Importance.LOW,
+                    "PyTorch CPU threads per teacher call, set on the inference thread; 0 means one fewer than the cores "
+                            + "(at least 1), which leaves a core to the Kafka clients: PyTorch's threads wait for each other "
+                            + "at every operation, so sharing all cores with busy I/O threads makes them slower, not faster.")
             .define(GROUP_ID, Type.STRING, "kd-teacher", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Consumer group of the teacher instances; instances in one group share the traffic partitions.")
             .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.MEDIUM,
@@ -205,6 +210,12 @@ public final class TeacherConfig extends ServiceConfig {
 
     public int commitIntervalMs() {
         return getInt(COMMIT_INTERVAL_MS);
+    }
+
+    /** {@value #INFERENCE_THREADS}, with 0 resolved to one fewer than the cores, at least 1. */
+    public int inferenceThreads() {
+        int threads = getInt(INFERENCE_THREADS);
+        return threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     public String groupId() {

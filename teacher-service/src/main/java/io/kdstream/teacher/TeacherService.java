@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
@@ -100,7 +101,7 @@ public final class TeacherService implements AutoCloseable {
 
         loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(teacher.inputSize()),
                 labeller, new Batcher<TrafficRecord>(batchMax, TimeUnit.MILLISECONDS.toNanos(config.batchWaitMs())),
-                config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()),
+                config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()), inferenceThreadSetup(config.inferenceThreads()),
                 new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics.labels());
         thread = new Thread(loop, "kd-teacher-" + instanceId);
         thread.start();
@@ -154,6 +155,15 @@ public final class TeacherService implements AutoCloseable {
             join();
         }
         release();
+    }
+
+    /**
+     * Runs first on the inference thread: PyTorch's intra-op thread count is an OpenMP setting of the thread that
+     * sets it, so it is set there rather than at engine start. (PyTorch also keeps it as the default for threads that
+     * have not run a parallel operation yet.)
+     */
+    public static Runnable inferenceThreadSetup(int threads) {
+        return () -> JniUtils.setNumThreads(threads);
     }
 
     private Map<String, Object> producerSettings() {

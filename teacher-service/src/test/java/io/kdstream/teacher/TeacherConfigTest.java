@@ -27,6 +27,8 @@ class TeacherConfigTest {
         assertThat(config.outputTopK()).isZero();
         assertThat(config.ensembleMembers()).isEmpty();
         assertThat(config.teacherInputShape()).containsExactly(1, 28, 28);
+        assertThat(config.inferenceThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        assertThat(new TeacherConfig(Map.of("inference.threads", "3")).inferenceThreads()).isEqualTo(3);
     }
 
     @Test

@@ -15,11 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.config.ServiceConfig;
 import io.kdstream.core.data.FashionMnist;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.distill.DistillationLoss;
@@ -51,21 +54,25 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code kd bench teacher}: how close end-to-end labelling through Kafka comes to the teacher's own speed.
  *
- * <ol>
- *   <li><b>raw</b>: the teacher alone on in-memory float batches through DJL, the upper bound; measured before and
- *       after the pipeline and averaged, since other load on the machine drifts.</li>
+ * <ul>
+ *   <li><b>raw</b>: the teacher alone on in-memory float batches through DJL, on a thread set up like the service's
+ *       inference thread: the upper bound.</li>
  *   <li><b>pipeline</b>: a backlog of UINT8 traffic events sent to an embedded broker and labelled by a warmed-up
  *       {@link TeacherService}; the rate is events over the time from the first send to the last soft label a
- *       read_committed consumer receives.</li>
- *   <li><b>latency</b>: events sent at half the pipeline rate; each one's time from send to its soft label arriving
- *       at the read_committed consumer gives p50 and p99.</li>
- * </ol>
+ *       read_committed consumer receives, so it includes the final transaction commit.</li>
+ *   <li><b>latency</b>: events sent at half the slower of the two rates; each one's time from send to its soft label
+ *       arriving at the read_committed consumer gives p50 and p99.</li>
+ * </ul>
+ * Raw and pipeline run in alternating rounds, so that both see the same mix of other load on a shared machine.
  */
 public final class TeacherBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeacherBenchmark.class);
     private static final float TEMPERATURE = 4f;
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(10);
+    /** The pipeline rate is taken between the 10th and 90th percent of each round's labels: steady state. */
+    private static final double STEADY_FROM = 0.1;
+    private static final double STEADY_SHARE = 0.8;
 
     private TeacherBenchmark() {
     }
@@ -73,70 +80,138 @@ public final class TeacherBenchmark {
     /**
      * What to measure.
      *
-     * @param examples     events of the pipeline phase (the raw phase labels as many)
+     * @param examples     events labelled by each of raw and pipeline, over all rounds
      * @param batchSize    the teacher's batch (the service's batch.max)
      * @param teacherDir   a trained teacher's folder, or null to use {@code architecture}
      * @param architecture used when {@code teacherDir} is null: an untrained model of this spec (speed does not
      *                     depend on the weights' values); null means the trained teacher in the default folder
      * @param partitions   partitions of the traffic topic
+     * @param rounds       alternating raw and pipeline rounds
      * @param device       auto, cpu or gpu
+     * @param overrides    further teacher-service settings (TeacherConfig keys), e.g. {@code commit.interval.ms}
      */
-    public record Settings(int examples, int batchSize, Path teacherDir, String architecture, int partitions, String device) {
+    public record Settings(int examples, int batchSize, Path teacherDir, String architecture, int partitions, int rounds,
+                           String device, Map<String, String> overrides) {
 
         public static Settings defaults() {
-            return new Settings(5000, 64, null, null, 2, "auto");
+            return new Settings(10_000, 64, null, null, 2, 4, "auto", Map.of());
         }
 
         public Settings {
-            if (examples < batchSize || batchSize < 1) {
-                throw new IllegalArgumentException("need examples >= batch size >= 1 but got " + examples + " examples, batch " + batchSize);
+            if (batchSize < 1 || rounds < 1 || examples < batchSize * rounds) {
+                throw new IllegalArgumentException("need batch size >= 1, rounds >= 1 and examples >= batch size x rounds, but got "
+                        + examples + " examples, batch " + batchSize + ", " + rounds + " rounds");
             }
+            overrides = Map.copyOf(overrides);
         }
     }
 
-    /** Runs the three phases and returns the figures, in the order they are printed. */
+    /** Runs the phases and returns the figures, in the order they are printed. */
     public static LinkedHashMap<String, Object> run(Settings settings) {
         Path scratch = scratchFolder();
         try {
-            Path teacherDir = teacherDir(settings, scratch);
-            LabeledImages images = FashionMnist.load(FashionMnist.Split.TEST);
-            Device device = Devices.choose(settings.device(), "benchmark teacher");
-            LinkedHashMap<String, Object> figures = new LinkedHashMap<>();
-            try (Teacher teacher = Teachers.fromStore(new TeacherStore(teacherDir), device)) {
-                figures.put("teacher", teacher.id());
-                figures.put("teacher_version", teacher.version());
-                double rawBefore = rawPerSecond(teacher, images, settings);
-                Map<String, Object> pipeline = pipeline(settings, teacherDir, images, rawBefore);
-                double rawAfter = rawPerSecond(teacher, images, settings);
-                double raw = (rawBefore + rawAfter) / 2;
-                double pipelinePerSecond = (double) pipeline.remove("pipeline_per_s");
-                figures.put("raw_per_s", round(raw));
-                figures.put("pipeline_per_s", round(pipelinePerSecond));
-                figures.put("ratio", round(pipelinePerSecond / raw));
-                figures.putAll(pipeline);
-                figures.put("batch_size", settings.batchSize());
-                figures.put("examples", settings.examples());
-                figures.put("raw_before_per_s", round(rawBefore));
-                figures.put("raw_after_per_s", round(rawAfter));
-                figures.put("partitions", settings.partitions());
-                figures.put("device", device.toString());
-                figures.put("cpus", Runtime.getRuntime().availableProcessors());
-            }
-            return figures;
+            return run(settings, teacherDir(settings, scratch));
         } finally {
             deleteRecursively(scratch);
         }
     }
 
-    /**
-     * Examples per second of the teacher alone, on batches already in memory as floats, called from a thread of its
-     * own like the service's inference thread (PyTorch's CPU speed differs between calling threads).
-     */
-    static double rawPerSecond(Teacher teacher, LabeledImages images, Settings settings) {
-        FutureTask<Double> task = new FutureTask<>(() -> timeTeacher(teacher, images, settings));
-        new Thread(task, "bench-raw").start();
+    private static LinkedHashMap<String, Object> run(Settings settings, Path teacherDir) {
+        LabeledImages images = FashionMnist.load(FashionMnist.Split.TEST);
+        Device device = Devices.choose(settings.device(), "benchmark teacher");
+        ExecutorService rawThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-raw"));
+        LinkedHashMap<String, Object> figures = new LinkedHashMap<>();
+        try (Teacher teacher = Teachers.fromStore(new TeacherStore(teacherDir), device);
+             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
+            Topics topics = Topics.DEFAULT;
+            kafka.createTopics(topics.definitions(settings.partitions(), (short) 1));
+            Map<String, Object> clientBase = Map.of("bootstrap.servers", kafka.bootstrapServers());
+            TeacherConfig config = new TeacherConfig(serviceSettings(settings, teacherDir, kafka.bootstrapServers()));
+            int threads = config.inferenceThreads();
+            rawThread.submit(TeacherService.inferenceThreadSetup(threads));
+            try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry());
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(trafficProducerSettings(clientBase, settings), "bench-traffic"));
+                 LabelReader labels = new LabelReader(clientBase, topics.softLabels())) {
+                service.start();
+                int warmup = Math.max(settings.batchSize() * 10, 500);
+                onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), warmup));
+                send(producer, topics, images, "warmup", warmup, 0, null);
+                labels.awaitCount(warmup);
+                long expected = warmup;
+
+                int perRound = settings.examples() / settings.rounds();
+                long rawNanos = 0;
+                long steadyNanos = 0;
+                long drainNanos = 0;
+                for (int round = 0; round < settings.rounds(); round++) {
+                    rawNanos += onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    long from = expected;
+                    long started = System.nanoTime();
+                    send(producer, topics, images, "run" + round, perRound, 0, null);
+                    expected += perRound;
+                    long[] steady = labels.awaitSteadyWindow(from, perRound);
+                    steadyNanos += steady[1] - steady[0];
+                    drainNanos += labels.awaitCount(expected) - started;
+                }
+                long measured = (long) perRound * settings.rounds();
+                double raw = measured / (rawNanos / 1e9);
+                double pipeline = measured / (drainNanos / 1e9);
+                figures.put("teacher", teacher.id());
+                figures.put("teacher_version", teacher.version());
+                figures.put("raw_per_s", round(raw));
+                figures.put("pipeline_per_s", round(pipeline));
+                figures.put("ratio", round(pipeline / raw));
+                figures.put("pipeline_steady_per_s", round(STEADY_SHARE * measured / (steadyNanos / 1e9)));
+
+                int latencyEvents = Math.max(settings.examples() / 4, 200);
+                // Half of what the slower stage managed, so latency measures the pipeline, not a queue.
+                double rate = Math.min(pipeline, raw) / 2;
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                labels.track(sentAt);
+                send(producer, topics, images, "latency", latencyEvents, rate, sentAt);
+                labels.awaitCount(expected + latencyEvents);
+                double[] latencies = labels.latenciesMs();
+                Arrays.sort(latencies);
+                figures.put("p50_ms", round(percentile(latencies, 0.50)));
+                figures.put("p99_ms", round(percentile(latencies, 0.99)));
+                figures.put("batch_size", settings.batchSize());
+                figures.put("examples", settings.examples());
+                figures.put("rounds", settings.rounds());
+                figures.put("latency_rate_per_s", round(rate));
+                figures.put("labels_produced", service.labelsProduced());
+                figures.put("partitions", settings.partitions());
+                figures.put("inference_threads", threads);
+                figures.put("commit_interval_ms", config.commitIntervalMs());
+                figures.put("device", device.toString());
+                figures.put("cpus", Runtime.getRuntime().availableProcessors());
+            }
+        } finally {
+            rawThread.shutdownNow();
+        }
+        return figures;
+    }
+
+    /** Nanoseconds the teacher alone takes for {@code examples} examples (whole batches) already in memory as floats. */
+    static long rawNanos(Teacher teacher, LabeledImages images, int batch, int examples) {
+        int size = teacher.inputSize();
+        int batches = Math.max(1, examples / batch);
+        float[][] inputs = new float[Math.min(batches, 16)][batch * size];
+        for (int b = 0; b < inputs.length; b++) {
+            for (int i = 0; i < batch; i++) {
+                images.writeUnitFloats((b * batch + i) % images.count(), inputs[b], i * size);
+            }
+        }
+        long started = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            teacher.probabilities(inputs[i % inputs.length], batch, TEMPERATURE);
+        }
+        // Scaled to the examples asked for when they are not a whole number of batches.
+        return (long) ((System.nanoTime() - started) * ((double) examples / (batches * batch)));
+    }
+
+    private static long onThread(ExecutorService thread, Callable<Long> task) {
         try {
-            return task.get();
+            return thread.submit(task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("benchmark interrupted", e);
@@ -145,63 +220,14 @@ public final class TeacherBenchmark {
         }
     }
 
-    private static double timeTeacher(Teacher teacher, LabeledImages images, Settings settings) {
-        int batch = settings.batchSize();
-        int size = teacher.inputSize();
-        int batches = settings.examples() / batch;
-        float[][] inputs = new float[Math.min(batches, 16)][batch * size];
-        for (int b = 0; b < inputs.length; b++) {
-            for (int i = 0; i < batch; i++) {
-                images.writeUnitFloats((b * batch + i) % images.count(), inputs[b], i * size);
-            }
+    /** The traffic producer uses the service's compression setting, so both sides of the broker do the same work. */
+    private static Map<String, Object> trafficProducerSettings(Map<String, Object> clientBase, Settings settings) {
+        Map<String, Object> producer = new HashMap<>(clientBase);
+        String compression = settings.overrides().get(ServiceConfig.KAFKA_PREFIX + "compression.type");
+        if (compression != null) {
+            producer.put("compression.type", compression);
         }
-        for (int i = 0; i < Math.min(10, batches); i++) {
-            teacher.probabilities(inputs[i % inputs.length], batch, TEMPERATURE);
-        }
-        long started = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            teacher.probabilities(inputs[i % inputs.length], batch, TEMPERATURE);
-        }
-        return (double) batches * batch / ((System.nanoTime() - started) / 1e9);
-    }
-
-    private static Map<String, Object> pipeline(Settings settings, Path teacherDir, LabeledImages images, double rawPerSecond) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
-            Topics topics = Topics.DEFAULT;
-            kafka.createTopics(topics.definitions(settings.partitions(), (short) 1));
-            Map<String, Object> clientBase = Map.of("bootstrap.servers", kafka.bootstrapServers());
-            TeacherConfig config = new TeacherConfig(serviceSettings(settings, teacherDir, kafka.bootstrapServers()));
-            try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry());
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(clientBase, "bench-traffic"));
-                 LabelReader labels = new LabelReader(clientBase, topics.softLabels())) {
-                service.start();
-                int warmup = Math.max(settings.batchSize() * 10, 500);
-                send(producer, topics, images, "warmup", warmup, 0, null);
-                labels.awaitCount(warmup);
-
-                long started = System.nanoTime();
-                send(producer, topics, images, "run", settings.examples(), 0, null);
-                long finished = labels.awaitCount(warmup + settings.examples());
-                double perSecond = settings.examples() / ((finished - started) / 1e9);
-                figures.put("pipeline_per_s", perSecond);
-
-                int latencyEvents = Math.max(settings.examples() / 2, 200);
-                // Half of what the slower stage managed, so latency measures the pipeline, not a queue.
-                double rate = Math.min(perSecond, rawPerSecond) / 2;
-                Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                labels.track(sentAt);
-                send(producer, topics, images, "latency", latencyEvents, rate, sentAt);
-                labels.awaitCount(warmup + settings.examples() + latencyEvents);
-                double[] latencies = labels.latenciesMs();
-                Arrays.sort(latencies);
-                figures.put("p50_ms", round(percentile(latencies, 0.50)));
-                figures.put("p99_ms", round(percentile(latencies, 0.99)));
-                figures.put("latency_rate_per_s", round(rate));
-                figures.put("labels_produced", service.labelsProduced());
-            }
-        }
-        return figures;
+        return producer;
     }
 
     private static Map<String, Object> serviceSettings(Settings settings, Path teacherDir, String bootstrap) {
@@ -213,6 +239,7 @@ public final class TeacherBenchmark {
         service.put("batch.max.gpu", settings.batchSize());
         service.put("inflight.max.records", Math.max(1024, 4 * settings.batchSize()));
         service.put("group.id", "kd-bench-teacher");
+        service.putAll(settings.overrides());
         return service;
     }
 
@@ -253,7 +280,8 @@ public final class TeacherBenchmark {
         private volatile Map<String, Long> tracked;
         private volatile boolean running = true;
         private long count;
-        private long lastAtNanos;
+        /** When each label arrived, in arrival order. */
+        private long[] arrivals = new long[1 << 14];
 
         LabelReader(Map<String, Object> clientBase, String topic) {
             consumer = new KafkaConsumer<>(KafkaClients.consumer(clientBase, "bench-reader-" + UUID.randomUUID(), "bench-reader"));
@@ -273,8 +301,10 @@ public final class TeacherBenchmark {
                     long now = System.nanoTime();
                     Map<String, Long> sentAt = tracked;
                     synchronized (this) {
-                        count++;
-                        lastAtNanos = now;
+                        if (count == arrivals.length) {
+                            arrivals = Arrays.copyOf(arrivals, arrivals.length * 2);
+                        }
+                        arrivals[(int) count++] = now;
                         if (sentAt != null) {
                             Long sent = sentAt.get(new String(record.key(), StandardCharsets.UTF_8));
                             if (sent != null) {
@@ -286,18 +316,29 @@ public final class TeacherBenchmark {
             }
         }
 
-        /** Waits until {@code expected} labels arrived; returns when the last of them did. */
+        /** Waits until {@code expected} labels arrived; returns when the {@code expected}-th did. */
         long awaitCount(long expected) {
             long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 synchronized (this) {
                     if (count >= expected) {
-                        return lastAtNanos;
+                        return arrivals[(int) expected - 1];
                     }
                 }
                 sleepNanos(5_000_000);
             }
             throw new IllegalStateException("only " + count + " of " + expected + " soft labels arrived within " + PHASE_TIMEOUT);
+        }
+
+        /**
+         * Waits for the round of {@code size} labels that starts after label {@code from}, and returns when its
+         * 10% and 90% marks arrived.
+         */
+        long[] awaitSteadyWindow(long from, int size) {
+            long first = from + (long) Math.ceil(STEADY_FROM * size);
+            long last = first + (long) (STEADY_SHARE * size);
+            long startedAt = awaitCount(first);
+            return new long[]{startedAt, awaitCount(last)};
         }
 
         synchronized double[] latenciesMs() {

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +39,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once consume–label–produce. The poll thread reads traffic, decodes it and forms batches; one inference
- * thread labels each batch and sends its soft labels and dead letters into the open Kafka transaction, recording
- * the offsets the batch consumed. Every {@code commitInterval} the poll thread adds those offsets to the transaction
- * ({@code sendOffsetsToTransaction} with the consumer's group metadata, which fences zombies after a rebalance) and
- * commits it: labels, dead letters and offsets become visible together or not at all.
+ * thread labels each batch (teacher call and encoding) and hands the records back. The poll thread alone drives the
+ * Kafka transaction: it sends each labelled batch's soft labels and dead letters into the open transaction, and every
+ * {@code commitInterval} adds the consumed offsets ({@code sendOffsetsToTransaction} with the consumer's group
+ * metadata, which fences zombies after a rebalance) and commits: labels, dead letters and offsets become visible
+ * together or not at all. The teacher keeps working on the next batch while a commit waits for the broker.
  *
  * <p>Batches are labelled and sent in the order they were read, so the offsets in a transaction always cover exactly
  * the records whose outputs it holds. On a failure the transaction is aborted, batches still in flight are dropped
@@ -55,6 +58,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long RETRY_BACKOFF_MS = 500;
+    private static final int COMMIT_ATTEMPTS = 3;
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -74,8 +78,10 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     /** Next offset to read per assigned partition after the last commit: where a rewind goes. Poll thread only. */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
 
-    /** Guards the transaction state below; the producer's I/O thread never takes it. */
-    private final Object transaction = new Object();
+    /** Labelled batches waiting for the poll thread to send them, in the order they were read. */
+    private final Queue<Labelled> labelled = new ConcurrentLinkedQueue<>();
+
+    // Transaction state, touched by the poll thread only.
     private boolean open;
     private long openedAtNanos;
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
@@ -90,7 +96,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
 
     public LabellingLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, String trafficTopic,
                          TrafficDecoder decoder, BatchLabeller labeller, Batcher<TrafficRecord> batcher, int inflightMax,
-                         Duration commitInterval, ConsumerLag lag, Counter labelsCounter) {
+                         Duration commitInterval, Runnable inferenceThreadSetup, ConsumerLag lag, Counter labelsCounter) {
         this.consumer = consumer;
         this.producer = producer;
         this.trafficTopic = trafficTopic;
@@ -106,6 +112,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             thread.setDaemon(true);
             return thread;
         });
+        inference.execute(inferenceThreadSetup);
     }
 
     /** Soft labels in committed transactions so far. */
@@ -156,6 +163,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
                 if (batcher.isDue(System.nanoTime())) {
                     submit();
                 }
+                publishLabelled();
                 if (commitDue()) {
                     commit();
                 }
@@ -179,10 +187,8 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         if (inFlight.get() > 0) {
             timeout = Math.min(timeout, BUSY_POLL_NANOS);
         }
-        synchronized (transaction) {
-            if (open) {
-                timeout = Math.min(timeout, Math.max(0, openedAtNanos + commitIntervalNanos - now));
-            }
+        if (open) {
+            timeout = Math.min(timeout, Math.max(0, openedAtNanos + commitIntervalNanos - now));
         }
         return timeout;
     }
@@ -198,92 +204,99 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
 
     private void submit() {
         List<TrafficRecord> batch = batcher.take();
-        long batchGeneration;
-        synchronized (transaction) {
-            batchGeneration = generation;
-        }
-        inference.execute(() -> labelAndSend(batch, batchGeneration));
+        long batchGeneration = generation;
+        inference.execute(() -> {
+            try {
+                labelled.add(new Labelled(batch, batchGeneration, labeller.label(batch), null));
+            } catch (RuntimeException | Error e) {
+                labelled.add(new Labelled(batch, batchGeneration, null, new IllegalStateException("the teacher failed: " + e, e)));
+            }
+        });
     }
 
-    /** On the inference thread: label, then send into the open transaction unless the batch was aborted meanwhile. */
-    private void labelAndSend(List<TrafficRecord> batch, long batchGeneration) {
-        try {
-            BatchLabeller.Output output = null;
-            RuntimeException error = null;
+    /** A batch back from the inference thread: its output, or the error that stopped the teacher. */
+    private record Labelled(List<TrafficRecord> batch, long generation, BatchLabeller.Output output, RuntimeException error) {
+    }
+
+    /** Sends every batch labelled so far into the open transaction; batches of an aborted generation are dropped. */
+    private void publishLabelled() {
+        Labelled next;
+        while ((next = labelled.poll()) != null) {
+            inFlight.addAndGet(-next.batch().size());
+            if (next.generation() != generation || failure != null) {
+                continue;
+            }
+            if (next.error() != null) {
+                failure = next.error();
+                continue;
+            }
             try {
-                output = labeller.label(batch);
-            } catch (RuntimeException e) {
-                error = e;
+                if (!open) {
+                    producer.beginTransaction();
+                    open = true;
+                    openedAtNanos = System.nanoTime();
+                }
+                for (ProducerRecord<byte[], byte[]> record : next.output().records()) {
+                    producer.send(record);
+                }
+            } catch (KafkaException e) {
+                failure = e;
+                continue;
             }
-            synchronized (transaction) {
-                if (batchGeneration != generation || failure != null) {
-                    return;
-                }
-                if (error != null) {
-                    failure = error;
-                    return;
-                }
-                try {
-                    if (!open) {
-                        producer.beginTransaction();
-                        open = true;
-                        openedAtNanos = System.nanoTime();
-                    }
-                    for (ProducerRecord<byte[], byte[]> record : output.records()) {
-                        producer.send(record);
-                    }
-                    for (TrafficRecord record : batch) {
-                        ConsumerRecord<byte[], byte[]> source = record.source();
-                        uncommitted.put(new TopicPartition(source.topic(), source.partition()), new OffsetAndMetadata(source.offset() + 1));
-                    }
-                    uncommittedLabels += output.labels();
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
+            for (TrafficRecord record : next.batch()) {
+                ConsumerRecord<byte[], byte[]> source = record.source();
+                uncommitted.put(new TopicPartition(source.topic(), source.partition()), new OffsetAndMetadata(source.offset() + 1));
             }
-        } finally {
-            inFlight.addAndGet(-batch.size());
+            uncommittedLabels += next.output().labels();
         }
     }
 
     private boolean commitDue() {
-        synchronized (transaction) {
-            return open && System.nanoTime() - openedAtNanos >= commitIntervalNanos;
-        }
+        return open && failure == null && System.nanoTime() - openedAtNanos >= commitIntervalNanos;
     }
 
     /** Adds the consumed offsets to the open transaction and commits it; a failure is left for {@link #recoverIfFailed}. */
     private void commit() {
-        synchronized (transaction) {
-            if (!open || failure != null) {
-                return;
-            }
+        if (!open || failure != null) {
+            return;
+        }
+        try {
+            producer.sendOffsetsToTransaction(new HashMap<>(uncommitted), consumer.groupMetadata());
+            commitTransaction();
+        } catch (KafkaException e) {
+            failure = e;
+            return;
+        }
+        open = false;
+        uncommitted.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        uncommitted.clear();
+        labelsCommitted.addAndGet(uncommittedLabels);
+        labelsCounter.increment(uncommittedLabels);
+        uncommittedLabels = 0;
+    }
+
+    /**
+     * Commits, retrying a timed-out commit as the producer requires (its outcome is unknown, so it may neither be
+     * aborted nor followed by other calls); after {@value #COMMIT_ATTEMPTS} timeouts the broker counts as unreachable.
+     */
+    private void commitTransaction() {
+        for (int attempt = 1; ; attempt++) {
             try {
-                producer.sendOffsetsToTransaction(new HashMap<>(uncommitted), consumer.groupMetadata());
                 producer.commitTransaction();
+                return;
             } catch (TimeoutException e) {
-                // The commit's outcome is unknown; the producer requires commitTransaction to be called again.
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw new IllegalStateException("committing the teacher's transaction timed out " + attempt
+                            + " times; is the Kafka cluster reachable?", e);
+                }
                 LOG.warn("Committing the teacher's transaction timed out; retrying: {}", e.getMessage());
-                return;
-            } catch (KafkaException e) {
-                failure = e;
-                return;
             }
-            open = false;
-            uncommitted.forEach((partition, offset) -> committed.put(partition, offset.offset()));
-            uncommitted.clear();
-            labelsCommitted.addAndGet(uncommittedLabels);
-            labelsCounter.increment(uncommittedLabels);
-            uncommittedLabels = 0;
         }
     }
 
     /** After a failed send, labelling error or commit: abort, drop what is in flight, rewind to the last commit. */
     private void recoverIfFailed() {
-        RuntimeException cause;
-        synchronized (transaction) {
-            cause = failure;
-        }
+        RuntimeException cause = failure;
         if (cause == null) {
             return;
         }
@@ -297,17 +310,16 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     }
 
     private void abortAndDrop() {
-        synchronized (transaction) {
-            generation++;
-            failure = null;
-            if (open) {
-                producer.abortTransaction();
-                open = false;
-            }
-            uncommitted.clear();
-            uncommittedLabels = 0;
+        generation++;
+        failure = null;
+        if (open) {
+            producer.abortTransaction();
+            open = false;
         }
+        uncommitted.clear();
+        uncommittedLabels = 0;
         inFlight.addAndGet(-batcher.take().size());
+        // Batches still with the teacher come back with the old generation and are dropped.
         awaitIdle();
     }
 
@@ -330,9 +342,14 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         recoverIfFailed();
     }
 
+    /** Sends (or drops) batches as they come back until none is left with the teacher. */
     private void awaitIdle() {
         long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-        while (inFlight.get() > 0) {
+        while (true) {
+            publishLabelled();
+            if (inFlight.get() == 0) {
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(inFlight.get() + " records still wait for the teacher after 60 s");
             }
