@@ -70,7 +70,7 @@ public final class BenchCommand {
     @Command(name = "teacher", mixinStandardHelpOptions = true,
             description = "Raw teacher inference on in-memory batches (the limit) against labelling through an embedded broker, with latencies.")
     static final class Teacher extends Benchmark {
-        @Option(names = "--examples", defaultValue = "5000", description = "Traffic events of the pipeline phase (default ${DEFAULT-VALUE}).")
+        @Option(names = "--examples", defaultValue = "10000", description = "Events labelled by each of raw and pipeline, over all rounds (default ${DEFAULT-VALUE}).")
         int examples;
 
         @Option(names = "--batch-size", defaultValue = "64", description = "The teacher's batch (default ${DEFAULT-VALUE}).")
@@ -79,11 +79,14 @@ public final class BenchCommand {
         @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher).")
         Path teacherDir;
 
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A teacher-service setting for the pipeline phase; repeatable.")
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
             return TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
-                    defaults.architecture(), defaults.partitions(), defaults.device()));
+                    defaults.architecture(), defaults.partitions(), defaults.rounds(), defaults.device(), settings));
         }
     }
 
