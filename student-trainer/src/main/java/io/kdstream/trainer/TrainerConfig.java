@@ -31,6 +31,7 @@ public final class TrainerConfig extends ServiceConfig {
     public static final String TEMPERATURE = "temperature";
     public static final String ALPHA = "alpha";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String BATCHES_AHEAD = "batches.ahead";
     public static final String OPTIMIZER = "optimizer";
     public static final String LEARNING_RATE = "learning.rate";
     public static final String LR_SCHEDULE = "lr.schedule";
@@ -72,6 +73,9 @@ public final class TrainerConfig extends ServiceConfig {
                             + "Examples without a true label use alpha = 1.")
             .define(BATCH_SIZE, Type.INT, 64, Range.between(1, 65_536), Importance.HIGH,
                     "Examples per optimizer step, new and replayed together.")
+            .define(BATCHES_AHEAD, Type.INT, 64, Range.between(1, 4096), Importance.LOW,
+                    "Batches decoded ahead of the optimizer, so that it keeps training while the poll loop waits for a "
+                            + "fetch or commits a checkpoint; each holds batch.size examples in memory.")
             .define(OPTIMIZER, Type.STRING, "adam", ValidString.in("adam", "sgd"), Importance.MEDIUM,
                     "adam, or sgd with Nesterov momentum 0.9.")
             .define(LEARNING_RATE, Type.DOUBLE, 1e-3, Range.between(1e-7, 10), Importance.MEDIUM,
@@ -174,6 +178,10 @@ public final class TrainerConfig extends ServiceConfig {
 
     public int batchSize() {
         return getInt(BATCH_SIZE);
+    }
+
+    public int batchesAhead() {
+        return getInt(BATCHES_AHEAD);
     }
 
     /** New stream examples in each full batch; the rest of the batch is replayed. */

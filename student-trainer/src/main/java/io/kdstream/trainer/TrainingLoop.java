@@ -66,7 +66,6 @@ final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     static final String SERVICE = "student-trainer";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final int MAX_BATCHES_IN_FLIGHT = 2;
 
     private final TrainerConfig config;
     private final MeterRegistry registry;
@@ -145,7 +144,7 @@ final class TrainingLoop {
         restored.ifPresent(this::requireSameArchitecture);
         latestVersion = history.latestVersion();
         liveVersions.putAll(history.liveVersions());
-        worker = new TrainingWorker("kd-trainer-" + model + "-steps", MAX_BATCHES_IN_FLIGHT, metrics::stepped);
+        worker = new TrainingWorker("kd-trainer-" + model + "-steps", config.batchesAhead(), metrics::stepped);
         worker.reset(() -> newDistiller(restored.map(CheckpointHistory.Restored::weights).orElse(null),
                 restored.map(CheckpointHistory.Restored::auxiliary).orElse(Map.of())));
 

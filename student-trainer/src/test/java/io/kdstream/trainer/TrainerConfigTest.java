@@ -41,6 +41,7 @@ class TrainerConfigTest {
         assertThat(config.groupId()).isEqualTo("kd-trainer-student");
         assertThat(config.transactionalId()).isEqualTo("kd-trainer-student");
         assertThat(config.newExamplesPerBatch()).isEqualTo(64);
+        assertThat(config.batchesAhead()).isEqualTo(64);
     }
 
     @Test

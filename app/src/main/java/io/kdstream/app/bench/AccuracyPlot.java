@@ -13,7 +13,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Test accuracy against examples seen, one line per way of training, with the teacher's accuracy as a flat line. */
+/** Test accuracy against examples trained on, one line per way of training, with the teacher's accuracy as a flat line. */
 final class AccuracyPlot {
 
     private AccuracyPlot() {
@@ -21,7 +21,7 @@ final class AccuracyPlot {
 
     static void write(Path file, String title, List<Curve> curves, double teacherAccuracy) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("training examples seen").yAxisTitle("test accuracy").build();
+                .xAxisTitle("examples trained on (replays and repeated epochs included)").yAxisTitle("test accuracy").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         long maxSeen = 1;
         double minAccuracy = teacherAccuracy;

@@ -3,7 +3,7 @@ package io.kdstream.app.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test accuracy of one way of training against the number of training examples it has seen. */
+/** Test accuracy of one way of training against the number of examples it has trained on, replays included. */
 final class Curve {
 
     private final String name;

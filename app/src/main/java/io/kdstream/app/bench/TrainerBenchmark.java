@@ -1,9 +1,12 @@
 package io.kdstream.app.bench;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
@@ -16,7 +19,9 @@ import io.kdstream.core.model.Devices;
 import io.kdstream.core.training.Learner;
 import io.kdstream.trainer.StudentTrainer;
 import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.TrainerMetrics;
 import io.kdstream.trainer.training.StudentSetup;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +30,12 @@ import org.slf4j.LoggerFactory;
  * How close the trainer fed from Kafka comes to a bare training loop. Both train the same student with the same
  * batch size, loss and optimizer on the same examples: (a) a loop over tensors already in memory, the limit; (b) the
  * {@link StudentTrainer} reading soft labels from an embedded broker, decoding, validating, batching, and
- * publishing checkpoints as it goes. Both rates leave out the first tenth of the examples (warm-up); the raw loop
- * runs before and after the pipeline and its faster run is the limit.
+ * publishing checkpoints as it goes.
+ *
+ * <p>The soft labels go onto the broker once; then raw loop and trainer take turns for several rounds (each round's
+ * trainer is a new model with its own consumer group, so it reads the topic from the start), so that both see the
+ * same mix of other load on a shared machine. The first round warms the JIT up and is reported on its own; the
+ * figures are the totals of the later rounds. Within a round both rates leave out the first tenth of the examples.
  */
 public final class TrainerBenchmark {
 
@@ -39,11 +48,31 @@ public final class TrainerBenchmark {
      * @param batchSize  examples per optimizer step in both loops
      * @param student    the student architecture spec
      * @param partitions partitions of the soft-label topic
+     * @param rounds     measured rounds of raw loop and trainer, after one warm-up round
      * @param device     auto, cpu or gpu
      */
-    public record Settings(int examples, int batchSize, String student, int partitions, String device) {
+    public record Settings(int examples, int batchSize, String student, int partitions, int rounds, String device) {
 
-        public static final Settings DEFAULT = new Settings(60_000, 64, Architecture.FASHION_STUDENT.spec(), 3, "auto");
+        public static final Settings DEFAULT = new Settings(60_000, 64, Architecture.FASHION_STUDENT.spec(), 3, 5, "auto");
+
+        public Settings {
+            if (rounds < 1 || batchSize < 1 || examples < batchSize * 10) {
+                throw new IllegalArgumentException("need rounds >= 1, batch size >= 1 and at least ten batches of examples, "
+                        + "but got " + rounds + " rounds, batch " + batchSize + ", " + examples + " examples");
+            }
+        }
+    }
+
+    /** Samples trained and the time they took, summed over rounds. */
+    private record Rate(long samples, long nanos) {
+
+        Rate plus(Rate other) {
+            return new Rate(samples + other.samples, nanos + other.nanos);
+        }
+
+        double perSecond() {
+            return samples / (nanos / 1e9);
+        }
     }
 
     private TrainerBenchmark() {
@@ -54,84 +83,125 @@ public final class TrainerBenchmark {
         Architecture architecture = Architecture.parse(settings.student());
         LabeledImages images = FashionMnist.load(FashionMnist.Split.TRAIN).head(settings.examples());
         float[] teacher = confidentTeacher(images, architecture.classes());
-        TrainerConfig config = trainerConfig(settings, "127.0.0.1:1");
+        TrainerConfig template = trainerConfig(settings, "127.0.0.1:1", RUN);
+        RawBatches batches = RawBatches.of(images, teacher, architecture, template.temperature(), settings.batchSize());
 
-        // The raw loop runs before and after the pipeline and the faster run counts, so that a busy machine
-        // during one of them does not flatter the ratio.
-        double rawBefore = rawLoop(settings, config, architecture, images, teacher);
-        LOG.info("Raw training loop: {} samples/s", Math.round(rawBefore));
-        double pipeline = pipeline(settings, images, teacher, architecture.classes());
-        LOG.info("Trainer fed from Kafka: {} samples/s", Math.round(pipeline));
-        double rawAfter = rawLoop(settings, config, architecture, images, teacher);
-        LOG.info("Raw training loop again: {} samples/s", Math.round(rawAfter));
-        double raw = Math.max(rawBefore, rawAfter);
+        List<Long> rawRounds = new ArrayList<>();
+        List<Long> pipelineRounds = new ArrayList<>();
+        Rate raw = new Rate(0, 0);
+        Rate pipeline = new Rate(0, 0);
+        double warmUpRatio;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+            broker.createTopics(Topics.DEFAULT.definitions(settings.partitions(), (short) 1));
+            int produced = BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), images, teacher,
+                    architecture.classes(), TEACHER_TEMPERATURE, RUN);
+            long trained = produced - heldOut(produced, template.holdoutPermille());
+            Rate warmUpRaw = rawLoop(settings, template, architecture, batches);
+            Rate warmUpPipeline = pipeline(trainerConfig(settings, broker.bootstrapServers(), RUN + "-warm-up"), trained);
+            warmUpRatio = warmUpPipeline.perSecond() / warmUpRaw.perSecond();
+            LOG.info("Warm-up round: raw {} samples/s, trainer {} samples/s", Math.round(warmUpRaw.perSecond()),
+                    Math.round(warmUpPipeline.perSecond()));
+            for (int round = 1; round <= settings.rounds(); round++) {
+                Rate rawRound = rawLoop(settings, template, architecture, batches);
+                Rate pipelineRound = pipeline(trainerConfig(settings, broker.bootstrapServers(), RUN + "-" + round), trained);
+                LOG.info("Round {} of {}: raw {} samples/s, trainer fed from Kafka {} samples/s", round, settings.rounds(),
+                        Math.round(rawRound.perSecond()), Math.round(pipelineRound.perSecond()));
+                rawRounds.add(Math.round(rawRound.perSecond()));
+                pipelineRounds.add(Math.round(pipelineRound.perSecond()));
+                raw = raw.plus(rawRound);
+                pipeline = pipeline.plus(pipelineRound);
+            }
+        }
 
         LinkedHashMap<String, Object> result = new LinkedHashMap<>();
-        result.put("raw_samples_per_s", Math.round(raw));
-        result.put("pipeline_samples_per_s", Math.round(pipeline));
-        result.put("ratio", Math.round(pipeline / raw * 1000) / 1000.0);
+        result.put("raw_samples_per_s", Math.round(raw.perSecond()));
+        result.put("pipeline_samples_per_s", Math.round(pipeline.perSecond()));
+        result.put("ratio", round(pipeline.perSecond() / raw.perSecond()));
         result.put("batch_size", settings.batchSize());
-        result.put("raw_runs_samples_per_s", List.of(Math.round(rawBefore), Math.round(rawAfter)));
+        result.put("raw_rounds_samples_per_s", rawRounds);
+        result.put("pipeline_rounds_samples_per_s", pipelineRounds);
+        result.put("warm_up_round_ratio", round(warmUpRatio));
         result.put("student", architecture.spec());
         result.put("examples", images.count());
-        result.put("device", config.device());
+        result.put("partitions", settings.partitions());
+        result.put("device", template.device());
         return result;
     }
 
-    /** (a) Steps over batches laid out in memory beforehand: nothing but the training itself. */
-    private static double rawLoop(Settings settings, TrainerConfig config, Architecture architecture, LabeledImages images,
-                                  float[] softened) {
-        Device device = Devices.choose(settings.device(), "raw training loop");
-        int classes = architecture.classes();
-        int inputSize = architecture.inputSize();
-        int batch = settings.batchSize();
-        float[] inputs = BenchStreams.unitInputs(images);
-        float[] targets = new float[softened.length];
-        for (int i = 0; i < images.count(); i++) {
-            float[] row = SoftTargets.retemper(Arrays.copyOfRange(softened, i * classes, (i + 1) * classes),
-                    TEACHER_TEMPERATURE, config.temperature());
-            System.arraycopy(row, 0, targets, i * classes, classes);
+    /** The examples laid out as batches beforehand, teacher rows re-tempered to the trainer's temperature. */
+    private record RawBatches(float[][] inputs, float[][] targets, int[][] labels) {
+
+        static RawBatches of(LabeledImages images, float[] softened, Architecture architecture, float temperature, int batch) {
+            int classes = architecture.classes();
+            int inputSize = architecture.inputSize();
+            float[] unit = BenchStreams.unitInputs(images);
+            int steps = images.count() / batch;
+            float[][] inputs = new float[steps][];
+            float[][] targets = new float[steps][batch * classes];
+            int[][] labels = new int[steps][];
+            for (int step = 0; step < steps; step++) {
+                int from = step * batch;
+                inputs[step] = Arrays.copyOfRange(unit, from * inputSize, (from + batch) * inputSize);
+                labels[step] = Arrays.copyOfRange(images.labels(), from, from + batch);
+                for (int i = 0; i < batch; i++) {
+                    int example = from + i;
+                    float[] row = SoftTargets.retemper(Arrays.copyOfRange(softened, example * classes, (example + 1) * classes),
+                            TEACHER_TEMPERATURE, temperature);
+                    System.arraycopy(row, 0, targets[step], i * classes, classes);
+                }
+            }
+            return new RawBatches(inputs, targets, labels);
         }
+    }
+
+    /** (a) Steps over batches laid out in memory beforehand: nothing but the training itself. */
+    private static Rate rawLoop(Settings settings, TrainerConfig config, Architecture architecture, RawBatches batches) {
+        Device device = Devices.choose(settings.device(), "raw training loop");
         StudentSetup setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
                 config.emaDecay(), config.mutualPeers());
-        int steps = images.count() / batch;
+        int steps = batches.inputs().length;
         int warmUp = steps / 10;
-        float[] x = new float[batch * inputSize];
-        float[] t = new float[batch * classes];
-        int[] y = new int[batch];
         long started = 0;
         try (Learner learner = setup.newLearner(null)) {
             for (int step = 0; step < steps; step++) {
                 if (step == warmUp) {
                     started = System.nanoTime();
                 }
-                int from = step * batch;
-                System.arraycopy(inputs, from * inputSize, x, 0, x.length);
-                System.arraycopy(targets, from * classes, t, 0, t.length);
-                System.arraycopy(images.labels(), from, y, 0, batch);
-                learner.step(x, batch, t, y);
+                learner.step(batches.inputs()[step], settings.batchSize(), batches.targets()[step], batches.labels()[step]);
             }
         }
-        return (double) (steps - warmUp) * batch / ((System.nanoTime() - started) / 1e9);
+        return new Rate((long) (steps - warmUp) * settings.batchSize(), System.nanoTime() - started);
     }
 
-    /** (b) The trainer service over a real broker, timed from the end of the warm-up to the last example trained. */
-    private static double pipeline(Settings settings, LabeledImages images, float[] teacher, int classes) {
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-            broker.createTopics(Topics.DEFAULT.definitions(settings.partitions(), (short) 1));
-            int produced = BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), images, teacher,
-                    classes, TEACHER_TEMPERATURE, RUN);
-            TrainerConfig config = trainerConfig(settings, broker.bootstrapServers());
-            long expected = produced - heldOut(produced, config.holdoutPermille());
-            long warmUp = expected / 10;
-            try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
-                trainer.start();
-                long started = BenchStreams.awaitTrained(trainer, warmUp);
-                long startSamples = trainer.samplesTrained();
-                BenchStreams.awaitTrained(trainer, expected);
-                return (expected - startSamples) / ((System.nanoTime() - started) / 1e9);
-            }
+    /**
+     * (b) The trainer service over the broker, timed by its own count of examples stepped on, from the end of the
+     * warm-up until at most a partial batch is left (that one waits for the next checkpoint, as on a live stream).
+     */
+    private static Rate pipeline(TrainerConfig config, long trained) {
+        long fullBatches = trained - (config.newExamplesPerBatch() - 1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (StudentTrainer trainer = new StudentTrainer(config, registry)) {
+            trainer.start();
+            Counter stepped = registry.get(TrainerMetrics.SAMPLES).counter();
+            long started = awaitStepped(trainer, stepped, fullBatches / 10);
+            long startSamples = (long) stepped.count();
+            long finished = awaitStepped(trainer, stepped, fullBatches);
+            return new Rate(fullBatches - startSamples, finished - started);
         }
+    }
+
+    /** @return {@link System#nanoTime()} once the optimizer has stepped on {@code samples} examples */
+    private static long awaitStepped(StudentTrainer trainer, Counter stepped, long samples) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (stepped.count() < samples) {
+            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer stepped on " + (long) stepped.count() + " of " + samples
+                        + " examples and stopped (" + trainer.state() + ")", trainer.failure().orElse(null));
+            }
+            // A millisecond's nap: spinning here would take a core from the trainer being measured.
+            LockSupport.parkNanos(1_000_000);
+        }
+        return System.nanoTime();
     }
 
     private static long heldOut(int produced, int permille) {
@@ -142,9 +212,15 @@ public final class TrainerBenchmark {
         return held;
     }
 
-    private static TrainerConfig trainerConfig(Settings settings, String bootstrap) {
-        return new TrainerConfig(Map.of("bootstrap.servers", bootstrap, "batch.size", String.valueOf(settings.batchSize()),
-                "student.architecture", settings.student(), "device", settings.device()));
+    /** The trainer's defaults, apart from the benchmark's student, batch and device; each model reads the topic anew. */
+    private static TrainerConfig trainerConfig(Settings settings, String bootstrap, String model) {
+        return new TrainerConfig(Map.of("bootstrap.servers", bootstrap, "model.name", model,
+                "batch.size", String.valueOf(settings.batchSize()), "student.architecture", settings.student(),
+                "device", settings.device()));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     /** Probabilities a confident teacher would give, softened at the teacher's temperature: the throughput is the same. */

@@ -99,11 +99,17 @@ public final class BenchCommand {
         @Option(names = "--batch-size", defaultValue = "64", description = "Examples per step (default ${DEFAULT-VALUE}).")
         int batchSize;
 
+        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds of raw loop and trainer, after a warm-up round (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
+        String student = TrainerBenchmark.Settings.DEFAULT.student();
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TrainerBenchmark.Settings defaults = TrainerBenchmark.Settings.DEFAULT;
             return TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, batchSize,
-                    defaults.student(), defaults.partitions(), defaults.device()));
+                    student, defaults.partitions(), rounds, defaults.device()));
         }
     }
 
@@ -116,11 +122,38 @@ public final class BenchCommand {
         @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher).")
         Path teacherDir;
 
+        @Option(names = "--student", description = "Student architecture of all three ways (default ${DEFAULT-VALUE}).")
+        String student = QualityBenchmark.Settings.DEFAULT.student();
+
+        @Option(names = "--temperature", description = "The trainer's distillation temperature (default ${DEFAULT-VALUE}).")
+        float temperature = QualityBenchmark.Settings.DEFAULT.temperature();
+
+        @Option(names = "--alpha", description = "Weight of the soft targets; true labels take 1 - alpha (default ${DEFAULT-VALUE}).")
+        float alpha = QualityBenchmark.Settings.DEFAULT.alpha();
+
+        @Option(names = "--learning-rate", description = "Adam's learning rate (default ${DEFAULT-VALUE}).")
+        float learningRate = QualityBenchmark.Settings.DEFAULT.learningRate();
+
+        @Option(names = "--batch-size", description = "Examples per step, new and replayed (default ${DEFAULT-VALUE}).")
+        int batchSize = QualityBenchmark.Settings.DEFAULT.batchSize();
+
+        @Option(names = "--replay-fraction", description = "Share of each streamed batch replayed, in (a) and (b) (default ${DEFAULT-VALUE}).")
+        double replayFraction = QualityBenchmark.Settings.DEFAULT.replayFraction();
+
+        @Option(names = "--replay-buffer", description = "Examples the replay buffer keeps (default ${DEFAULT-VALUE}).")
+        int replayBuffer = QualityBenchmark.Settings.DEFAULT.replayBuffer();
+
+        @Option(names = "--offline-epochs", description = "Passes of the offline distillation (c) (default ${DEFAULT-VALUE}).")
+        int offlineEpochs = QualityBenchmark.Settings.DEFAULT.offlineEpochs();
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherStore store = storedTeacher(teacherDir);
+            QualityBenchmark.Settings defaults = QualityBenchmark.Settings.DEFAULT;
+            QualityBenchmark.Settings settings = new QualityBenchmark.Settings(student, temperature, alpha, learningRate,
+                    batchSize, replayFraction, replayBuffer, offlineEpochs, defaults.evalEvery(), defaults.device());
             try (Classifier teacher = store.load().classifier(Device.cpu())) {
-                return QualityBenchmark.run(QualityBenchmark.Settings.DEFAULT, teacher, plot);
+                return QualityBenchmark.run(settings, teacher, plot);
             }
         }
     }

@@ -34,8 +34,8 @@ public final class TeacherCommand {
                 defaultValue = "cnn:28x28-32-64-256-10:dropout=0.3")
         String architecture;
 
-        @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
-        int epochs;
+        @Option(names = "--epochs", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
+        int epochs = TeacherTraining.Settings.DEFAULT.epochs();
 
         @Option(names = "--force", description = "Train again even when a teacher is stored.")
         boolean force;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.kdstream.app.demo.GatewayClient;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.serde.Codecs;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,7 +43,7 @@ public final class GatewayTrafficSink implements TrafficSink {
     public void send(String requestId, byte[] pixels, int height, int width, int label) {
         float[] input = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
-            input[i] = (pixels[i] & 0xFF) / 255f;
+            input[i] = Tensors.unit(pixels[i]);
         }
         try {
             GatewayClient.Answer answer = gateway.predict(requestId, input);

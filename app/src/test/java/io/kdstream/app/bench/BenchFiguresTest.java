@@ -31,6 +31,18 @@ class BenchFiguresTest {
     }
 
     @Test
+    void shouldCountTheReplaysOfAStreamedExampleAsUpdates() {
+        // given batches of 64 with replay 0.8: 13 new examples and 51 replayed in each
+        QualityBenchmark.Settings settings = new QualityBenchmark.Settings("mlp:784-16-10", 2f, 0.8f, 1e-3f, 64, 0.8, 1000, 5,
+                100, "cpu");
+
+        // then each streamed example takes part in 64 / 13 updates, as many as about five offline epochs
+        assertThat(settings.updatesPerStreamedExample()).isCloseTo(64 / 13.0, within(1e-9));
+        assertThat(QualityBenchmark.Settings.DEFAULT.updatesPerStreamedExample())
+                .isCloseTo(QualityBenchmark.Settings.DEFAULT.offlineEpochs(), within(0.1));
+    }
+
+    @Test
     void shouldDrawThePlotAsAPng() throws IOException {
         Curve curve = new Curve("online");
         curve.add(5000, new TestSet.Score(0.80, 0.85));

@@ -1,5 +1,7 @@
 package io.kdstream.core.data;
 
+import io.kdstream.core.tensor.Tensors;
+
 /**
  * Images with their true labels, held as unsigned bytes: {@code pixels} is row-major, {@code count × height × width}.
  */
@@ -24,7 +26,7 @@ public record LabeledImages(byte[] pixels, int[] labels, int height, int width) 
     public void writeUnitFloats(int index, float[] target, int offset) {
         int base = index * imageSize();
         for (int i = 0; i < imageSize(); i++) {
-            target[offset + i] = (pixels[base + i] & 0xFF) / 255f;
+            target[offset + i] = Tensors.unit(pixels[base + i]);
         }
     }
 

@@ -14,7 +14,24 @@ import io.kdstream.schemas.Tensor;
  */
 public final class Tensors {
 
+    /**
+     * {@code b / 255f} for every byte value: a lookup is several times faster than a division per pixel on the
+     * trainer's hot path, and gives the very same floats.
+     */
+    private static final float[] UNIT_OF_BYTE = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            UNIT_OF_BYTE[b] = b / 255f;
+        }
+    }
+
     private Tensors() {
+    }
+
+    /** A pixel byte (0–255, unsigned) on the model's [0, 1] input scale. */
+    public static float unit(byte pixel) {
+        return UNIT_OF_BYTE[pixel & 0xFF];
     }
 
     public static Tensor uint8(byte[] data, int... shape) {
@@ -56,8 +73,16 @@ public final class Tensors {
         switch (tensor.getDtype()) {
             case UINT8 -> {
                 requireBytes(tensor, data, elements);
-                for (int i = 0; i < elements; i++) {
-                    values[i] = (data.get(data.position() + i) & 0xFF) / 255f;
+                if (data.hasArray()) {
+                    byte[] bytes = data.array();
+                    int start = data.arrayOffset() + data.position();
+                    for (int i = 0; i < elements; i++) {
+                        values[i] = unit(bytes[start + i]);
+                    }
+                } else {
+                    for (int i = 0; i < elements; i++) {
+                        values[i] = unit(data.get(data.position() + i));
+                    }
                 }
             }
             case FLOAT32 -> {

@@ -20,6 +20,27 @@ class TensorsTest {
     }
 
     @Test
+    void shouldScaleEveryByteValueExactlyAsADivisionBy255() {
+        byte[] pixels = new byte[256];
+        float[] divided = new float[256];
+        for (int value = 0; value < 256; value++) {
+            pixels[value] = (byte) value;
+            divided[value] = value / 255f;
+        }
+
+        assertThat(Tensors.toUnitFloats(Tensors.uint8(pixels, 16, 16), 256)).containsExactly(divided);
+    }
+
+    @Test
+    void shouldReadPixelsFromTheBufferPositionOfASlicedTensor() {
+        ByteBuffer framed = ByteBuffer.wrap(new byte[]{9, 9, 0, (byte) 255, 9});
+        framed.position(2).limit(4);
+        Tensor image = new Tensor(DType.UINT8, List.of(2), framed.slice());
+
+        assertThat(Tensors.toUnitFloats(image, 2)).containsExactly(0f, 1f);
+    }
+
+    @Test
     void shouldRoundTripFloat32LittleEndian() {
         Tensor tensor = Tensors.float32(new float[]{0.25f, 0.5f, 0.75f}, 3);
 
