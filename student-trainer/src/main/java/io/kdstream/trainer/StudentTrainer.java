@@ -78,7 +78,10 @@ public final class StudentTrainer implements AutoCloseable {
         }
     }
 
-    /** Examples trained on, over the model's whole lineage (replays and held-out examples not counted). */
+    /**
+     * Examples taken into training over the model's whole lineage (replays and held-out examples not counted): handed
+     * to the optimizer, where up to {@code batches.ahead} batches of them may still wait for their step.
+     */
     public long samplesTrained() {
         return status.samplesTrained;
     }

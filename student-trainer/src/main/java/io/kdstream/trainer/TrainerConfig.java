@@ -74,8 +74,9 @@ public final class TrainerConfig extends ServiceConfig {
             .define(BATCH_SIZE, Type.INT, 64, Range.between(1, 65_536), Importance.HIGH,
                     "Examples per optimizer step, new and replayed together.")
             .define(BATCHES_AHEAD, Type.INT, 64, Range.between(1, 4096), Importance.LOW,
-                    "Batches decoded ahead of the optimizer, so that it keeps training while the poll loop waits for a "
-                            + "fetch or commits a checkpoint; each holds batch.size examples in memory.")
+                    "Batches decoded ahead of the optimizer (the one it is stepping on included), so that it keeps "
+                            + "training while the poll loop waits for a fetch; each holds batch.size examples on the heap, "
+                            + "and together they may take at most a quarter of it.")
             .define(OPTIMIZER, Type.STRING, "adam", ValidString.in("adam", "sgd"), Importance.MEDIUM,
                     "adam, or sgd with Nesterov momentum 0.9.")
             .define(LEARNING_RATE, Type.DOUBLE, 1e-3, Range.between(1e-7, 10), Importance.MEDIUM,
@@ -149,6 +150,13 @@ public final class TrainerConfig extends ServiceConfig {
             problems.add(REPLAY_FRACTION + " (" + replayFraction() + ") leaves no new example in a batch of "
                     + batchSize() + ": lower " + REPLAY_FRACTION + " or raise " + BATCH_SIZE);
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        long bytesAhead = (long) batchesAhead() * batchSize() * (architecture().inputSize() + architecture().classes()) * Float.BYTES;
+        if (bytesAhead > heap / 4) {
+            problems.add(BATCHES_AHEAD + " (" + batchesAhead() + ") batches of " + batchSize() + " examples take "
+                    + bytesAhead / (1 << 20) + " MiB, more than a quarter of the " + heap / (1 << 20)
+                    + " MiB heap: lower " + BATCHES_AHEAD + " or give the JVM more memory (-Xmx)");
+        }
         if (replayFraction() > 0 && replayBufferSize() == 0) {
             problems.add(REPLAY_FRACTION + " is " + replayFraction() + " but " + REPLAY_BUFFER_SIZE
                     + " is 0: give the buffer room or set " + REPLAY_FRACTION + "=0");
@@ -186,7 +194,12 @@ public final class TrainerConfig extends ServiceConfig {
 
     /** New stream examples in each full batch; the rest of the batch is replayed. */
     public int newExamplesPerBatch() {
-        return batchSize() - (int) Math.round(batchSize() * replayFraction());
+        return newExamplesPerBatch(batchSize(), replayFraction());
+    }
+
+    /** New stream examples in a full batch of {@code batchSize} of which {@code replayFraction} is replayed. */
+    public static int newExamplesPerBatch(int batchSize, double replayFraction) {
+        return batchSize - (int) Math.round(batchSize * replayFraction);
     }
 
     public OptimizerSettings optimizer() {

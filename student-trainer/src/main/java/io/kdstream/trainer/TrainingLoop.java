@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Future;
 
 import ai.djl.Device;
 import io.kdstream.core.kafka.ConsumerLag;
@@ -44,6 +45,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * <p>Exactly-once: dead letters, the checkpoint and the consumed offsets go out in one Kafka transaction. If that
  * transaction aborts, the loop rewinds to the last committed checkpoint (weights, lineage, consumer positions), so
  * the records since then are read and counted again, once. After a crash the same happens from the topic itself.
+ *
+ * <p>A checkpoint is taken in two halves so that the optimizer does not wait for Kafka: the snapshot is queued on
+ * the training thread together with a copy of the lineage it covers; the loop goes on decoding and handing over
+ * batches (which queue behind the snapshot), and commits once the snapshot is taken and the optimizer has a full
+ * backlog to train on meanwhile (or the input has run dry). A dead letter is never written while a checkpoint is
+ * pending: that checkpoint is committed first, so the dead letter belongs to the transaction of the offsets that
+ * consume its record.
  */
 final class TrainingLoop {
 
@@ -99,6 +108,11 @@ final class TrainingLoop {
     private final Map<Long, Map<String, Integer>> liveVersions = new HashMap<>();
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsSinceCheckpoint;
+    private PendingCheckpoint pending;
+
+    /** A checkpoint whose snapshot the training thread is taking, with the lineage it will publish. */
+    private record PendingCheckpoint(Future<Snapshot> snapshot, LineageTracker lineage) {
+    }
 
     TrainingLoop(TrainerConfig config, MeterRegistry registry, StudentTrainer.Status status) {
         this.config = config;
@@ -184,23 +198,23 @@ final class TrainingLoop {
     void run() {
         try {
             while (status.running()) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     // After a failed transaction the rest of this poll is stale: the loop rewound or stops.
-                    if (!process(record) || stepsDue() && !checkpoint()) {
+                    if (!process(record) || !advanceCheckpoint(stepsDue(), false)) {
                         break;
                     }
                 }
                 lag.update(consumer);
                 worker.throwIfFailed();
-                if (timeDue()) {
-                    checkpoint();
-                }
+                advanceCheckpoint(timeDue(), records.isEmpty());
             }
         } catch (WakeupException e) {
             // close() asked the poll to stop.
         }
         if (status.shouldPublishOnClose()) {
-            checkpoint();
+            beginCheckpoint();
+            publishPending();
         }
     }
 
@@ -277,6 +291,9 @@ final class TrainingLoop {
 
     /** Writes a dead letter inside the open transaction, so it commits with the offset that consumed its record. */
     private boolean deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
+        if (!publishPending()) {
+            return false;
+        }
         try {
             publisher.send(deadLetters.of(record, reason, detail));
             return true;
@@ -301,20 +318,51 @@ final class TrainingLoop {
     }
 
     /**
-     * Publishes the student with everything consumed so far, in one transaction with the offsets.
+     * Publishes the pending checkpoint once its snapshot is taken and the optimizer has enough to do meanwhile (a
+     * full backlog, or no more input to wait for), else starts one when {@code due}.
+     *
+     * @return false when a transaction failed (the loop has rewound or stopped), true otherwise
+     */
+    private boolean advanceCheckpoint(boolean due, boolean inputDry) {
+        if (pending != null) {
+            boolean ready = pending.snapshot().isDone() && (inputDry || worker.backlogFull());
+            return !ready || publishPending();
+        }
+        if (due) {
+            beginCheckpoint();
+        }
+        return true;
+    }
+
+    /**
+     * Trains the partial batch and queues the snapshot of everything consumed so far, with a copy of that lineage;
+     * nothing to do when nothing was consumed since the last checkpoint.
+     */
+    private void beginCheckpoint() {
+        lastCheckpointNanos = System.nanoTime();
+        stepsSinceCheckpoint = 0;
+        if (pending != null || !lineage.changed()) {
+            return;
+        }
+        assembler.flush().ifPresent(this::train);
+        pending = new PendingCheckpoint(worker.snapshotLater(holdout.examples()), lineage.copy());
+    }
+
+    /**
+     * Publishes the pending checkpoint, waiting for its snapshot, in one transaction with the offsets its lineage
+     * consumed; nothing to do when none is pending.
      *
      * @return false when the transaction failed (the loop has rewound or stopped), true otherwise
      */
-    private boolean checkpoint() {
-        lastCheckpointNanos = System.nanoTime();
-        stepsSinceCheckpoint = 0;
-        if (!lineage.changed()) {
+    private boolean publishPending() {
+        if (pending == null) {
             return true;
         }
-        assembler.flush().ifPresent(this::train);
-        Snapshot snapshot = worker.snapshot(holdout.examples());
+        LineageTracker covered = pending.lineage();
+        Snapshot snapshot = worker.snapshotOf(pending.snapshot());
+        pending = null;
         long version = latestVersion + 1;
-        Lineage lineageRecord = lineage.toLineage(mode.configName());
+        Lineage lineageRecord = covered.toLineage(mode.configName());
         Instant now = Instant.now();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, Integer> written = new HashMap<>();
@@ -333,7 +381,7 @@ final class TrainingLoop {
             liveVersions.get(old).forEach((name, chunks) -> records.addAll(CheckpointRecords.tombstones(checkpointTopic, name, old, chunks)));
         }
         try {
-            publisher.commit(records, lineage.commitOffsets(), consumer.groupMetadata());
+            publisher.commit(records, covered.commitOffsets(), consumer.groupMetadata());
         } catch (KafkaException e) {
             onTransactionFailure(e, version);
             return false;
@@ -342,13 +390,14 @@ final class TrainingLoop {
         liveVersions.put(version, written);
         latestVersion = version;
         parentVersion = version;
-        lineage.markPublished();
-        committedLineage = lineage.copy();
+        lineage.markPublished(covered);
+        covered.markPublished();
+        committedLineage = covered;
         committedState = snapshot;
         metrics.published(version, snapshot.scores().getAgreement());
         status.update(lineage.samplesSeen(), latestVersion);
         LOG.info("Published {} v{}: {} samples seen, holdout agreement {} / KL {} / accuracy {} over {} examples ({} bytes in {} chunks)",
-                model, version, lineage.samplesSeen(), snapshot.scores().getAgreement(), snapshot.scores().getKl(),
+                model, version, covered.samplesSeen(), snapshot.scores().getAgreement(), snapshot.scores().getKl(),
                 snapshot.scores().getAccuracy(), snapshot.scores().getExamples(), main.manifest().getSizeBytes(),
                 main.manifest().getChunkCount());
         return true;
@@ -396,6 +445,7 @@ final class TrainingLoop {
 
     /** Back to the last committed checkpoint: its weights, its lineage and its consumer positions. */
     private void rewind() {
+        pending = null;
         Snapshot state = committedState;
         worker.reset(() -> newDistiller(state.weights(), state.auxiliary()));
         lineage = committedLineage.copy();

@@ -94,6 +94,13 @@ class TrainerConfigTest {
     }
 
     @Test
+    void shouldRefuseMoreBatchesAheadThanTheHeapHolds() {
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("batch.size", "65536", "batches.ahead", "4096")))
+                .hasMessageContaining("batches.ahead (4096) batches of 65536 examples take")
+                .hasMessageContaining("lower batches.ahead or give the JVM more memory (-Xmx)");
+    }
+
+    @Test
     void shouldMatchTheSettingsTableOfTheDocs() throws IOException {
         String docs = Files.readString(DOCS, StandardCharsets.UTF_8);
         int start = docs.indexOf(START);

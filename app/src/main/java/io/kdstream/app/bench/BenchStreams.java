@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.kafka.KafkaClients;
@@ -76,17 +78,26 @@ final class BenchStreams {
      * @throws IllegalStateException when the trainer stops first, or after an hour
      */
     static long awaitTrained(StudentTrainer trainer, long samples) {
+        return await(trainer, trainer::samplesTrained, samples);
+    }
+
+    /**
+     * Waits until {@code count} (samples taken into training, or stepped on) reaches {@code samples}, napping a
+     * millisecond between looks: spinning would take a core from the trainer being measured.
+     *
+     * @return {@link System#nanoTime()} when it had
+     * @throws IllegalStateException when the trainer stops first, or after an hour
+     */
+    static long await(StudentTrainer trainer, LongSupplier count, long samples) {
         long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
-        while (trainer.samplesTrained() < samples) {
+        while (count.getAsLong() < samples) {
             if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the trainer stopped at " + trainer.samplesTrained() + " of " + samples
+                throw new IllegalStateException("the trainer stopped at " + count.getAsLong() + " of " + samples
                         + " samples (" + trainer.state() + ")", trainer.failure().orElse(null));
             }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the trainer", e);
+            LockSupport.parkNanos(1_000_000);
+            if (Thread.interrupted()) {
+                throw new IllegalStateException("interrupted while waiting for the trainer");
             }
         }
         return System.nanoTime();

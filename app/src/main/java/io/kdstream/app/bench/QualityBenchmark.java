@@ -78,13 +78,47 @@ public final class QualityBenchmark {
         public static final Settings DEFAULT = new Settings("cnn:28x28-8-16-64-10", 2f, 0.8f, 1e-3f, 64,
                 0.8, 60_000, 5, 5000, "auto");
 
+        /** Checks every setting before minutes of training, and names all that are wrong at once. */
+        public Settings {
+            List<String> problems = new ArrayList<>();
+            if (!(temperature > 0)) {
+                problems.add("temperature must be > 0 but is " + temperature);
+            }
+            if (!(alpha >= 0 && alpha <= 1)) {
+                problems.add("alpha must be in [0, 1] but is " + alpha);
+            }
+            if (!(learningRate > 0)) {
+                problems.add("learning rate must be > 0 but is " + learningRate);
+            }
+            if (batchSize < 1 || offlineEpochs < 1 || evalEvery < 1) {
+                problems.add("batch size, offline epochs and evaluation interval must be >= 1 but are " + batchSize + ", "
+                        + offlineEpochs + ", " + evalEvery);
+            }
+            if (!(replayFraction >= 0 && replayFraction <= 0.9)) {
+                problems.add("replay fraction must be in [0, 0.9] but is " + replayFraction);
+            } else if (batchSize >= 1 && TrainerConfig.newExamplesPerBatch(batchSize, replayFraction) < 1) {
+                problems.add("replay fraction " + replayFraction + " leaves no new example in a batch of " + batchSize);
+            }
+            if (replayFraction > 0 && replayBuffer < 1) {
+                problems.add("replay needs a buffer of at least 1 example but it is " + replayBuffer);
+            }
+            try {
+                Architecture.parse(student);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("quality benchmark settings: " + String.join("; ", problems));
+            }
+        }
+
         /** Optimizer updates each streamed example takes part in, on average, in (a) and (b): itself plus its replays. */
         public double updatesPerStreamedExample() {
             return (double) batchSize / newExamplesPerBatch();
         }
 
         int newExamplesPerBatch() {
-            return batchSize - (int) Math.round(batchSize * replayFraction);
+            return TrainerConfig.newExamplesPerBatch(batchSize, replayFraction);
         }
     }
 

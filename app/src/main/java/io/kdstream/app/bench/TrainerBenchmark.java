@@ -1,12 +1,11 @@
 package io.kdstream.app.bench;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
@@ -20,6 +19,7 @@ import io.kdstream.core.training.Learner;
 import io.kdstream.trainer.StudentTrainer;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.TrainerMetrics;
+import io.kdstream.trainer.labels.HoldoutSlice;
 import io.kdstream.trainer.training.StudentSetup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>The soft labels go onto the broker once; then raw loop and trainer take turns for several rounds (each round's
  * trainer is a new model with its own consumer group, so it reads the topic from the start), so that both see the
  * same mix of other load on a shared machine. The first round warms the JIT up and is reported on its own; the
- * figures are the totals of the later rounds. Within a round both rates leave out the first tenth of the examples.
+ * figures are the totals of the later rounds. Within a round both rates leave out the first tenth of the examples,
+ * and both make {@code passes} passes over the images (the stream carries each pass under its own request ids),
+ * so that a round lasts seconds and the trainer's first checkpoint commit is a small share of it.
  */
 public final class TrainerBenchmark {
 
@@ -44,21 +46,23 @@ public final class TrainerBenchmark {
     private static final String RUN = "trainer-bench";
 
     /**
-     * @param examples   soft labels to train on: the first Fashion-MNIST training images, at most 60,000
+     * @param examples   images to train on: the first Fashion-MNIST training images, at most 60,000
+     * @param passes     passes over those images in each round, by both loops
      * @param batchSize  examples per optimizer step in both loops
      * @param student    the student architecture spec
      * @param partitions partitions of the soft-label topic
      * @param rounds     measured rounds of raw loop and trainer, after one warm-up round
      * @param device     auto, cpu or gpu
      */
-    public record Settings(int examples, int batchSize, String student, int partitions, int rounds, String device) {
+    public record Settings(int examples, int passes, int batchSize, String student, int partitions, int rounds, String device) {
 
-        public static final Settings DEFAULT = new Settings(60_000, 64, Architecture.FASHION_STUDENT.spec(), 3, 5, "auto");
+        public static final Settings DEFAULT = new Settings(60_000, 3, 64, Architecture.FASHION_STUDENT.spec(), 3, 5, "auto");
 
         public Settings {
-            if (rounds < 1 || batchSize < 1 || examples < batchSize * 10) {
-                throw new IllegalArgumentException("need rounds >= 1, batch size >= 1 and at least ten batches of examples, "
-                        + "but got " + rounds + " rounds, batch " + batchSize + ", " + examples + " examples");
+            if (rounds < 1 || passes < 1 || batchSize < 1 || examples < batchSize * 10) {
+                throw new IllegalArgumentException("need rounds >= 1, passes >= 1, batch size >= 1 and at least ten batches "
+                        + "of examples, but got " + rounds + " rounds, " + passes + " passes, batch " + batchSize + ", "
+                        + examples + " examples");
             }
         }
     }
@@ -93,9 +97,13 @@ public final class TrainerBenchmark {
         double warmUpRatio;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             broker.createTopics(Topics.DEFAULT.definitions(settings.partitions(), (short) 1));
-            int produced = BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), images, teacher,
-                    architecture.classes(), TEACHER_TEMPERATURE, RUN);
-            long trained = produced - heldOut(produced, template.holdoutPermille());
+            long trained = 0;
+            for (int pass = 0; pass < settings.passes(); pass++) {
+                String ids = RUN + "-pass" + pass;
+                int produced = BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), images,
+                        teacher, architecture.classes(), TEACHER_TEMPERATURE, ids);
+                trained += produced - heldOut(ids, produced, template.holdoutPermille());
+            }
             Rate warmUpRaw = rawLoop(settings, template, architecture, batches);
             Rate warmUpPipeline = pipeline(trainerConfig(settings, broker.bootstrapServers(), RUN + "-warm-up"), trained);
             warmUpRatio = warmUpPipeline.perSecond() / warmUpRaw.perSecond();
@@ -123,6 +131,7 @@ public final class TrainerBenchmark {
         result.put("warm_up_round_ratio", round(warmUpRatio));
         result.put("student", architecture.spec());
         result.put("examples", images.count());
+        result.put("passes", settings.passes());
         result.put("partitions", settings.partitions());
         result.put("device", template.device());
         return result;
@@ -154,12 +163,13 @@ public final class TrainerBenchmark {
         }
     }
 
-    /** (a) Steps over batches laid out in memory beforehand: nothing but the training itself. */
+    /** (a) Steps over batches laid out in memory beforehand, {@code passes} times: nothing but the training itself. */
     private static Rate rawLoop(Settings settings, TrainerConfig config, Architecture architecture, RawBatches batches) {
         Device device = Devices.choose(settings.device(), "raw training loop");
         StudentSetup setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
                 config.emaDecay(), config.mutualPeers());
-        int steps = batches.inputs().length;
+        int perPass = batches.inputs().length;
+        int steps = perPass * settings.passes();
         int warmUp = steps / 10;
         long started = 0;
         try (Learner learner = setup.newLearner(null)) {
@@ -167,7 +177,8 @@ public final class TrainerBenchmark {
                 if (step == warmUp) {
                     started = System.nanoTime();
                 }
-                learner.step(batches.inputs()[step], settings.batchSize(), batches.targets()[step], batches.labels()[step]);
+                int batch = step % perPass;
+                learner.step(batches.inputs()[batch], settings.batchSize(), batches.targets()[batch], batches.labels()[batch]);
             }
         }
         return new Rate((long) (steps - warmUp) * settings.batchSize(), System.nanoTime() - started);
@@ -176,38 +187,29 @@ public final class TrainerBenchmark {
     /**
      * (b) The trainer service over the broker, timed by its own count of examples stepped on, from the end of the
      * warm-up until at most a partial batch is left (that one waits for the next checkpoint, as on a live stream).
+     * When the clock starts, the poll loop may have decoded up to {@code batches.ahead} batches ahead; it spends most
+     * of its time waiting for the optimizer, so that lead flatters the rate by little.
      */
     private static Rate pipeline(TrainerConfig config, long trained) {
-        long fullBatches = trained - (config.newExamplesPerBatch() - 1);
+        long target = trained - (config.newExamplesPerBatch() - 1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (StudentTrainer trainer = new StudentTrainer(config, registry)) {
             trainer.start();
             Counter stepped = registry.get(TrainerMetrics.SAMPLES).counter();
-            long started = awaitStepped(trainer, stepped, fullBatches / 10);
-            long startSamples = (long) stepped.count();
-            long finished = awaitStepped(trainer, stepped, fullBatches);
-            return new Rate(fullBatches - startSamples, finished - started);
+            LongSupplier steppedOn = () -> (long) stepped.count();
+            long started = BenchStreams.await(trainer, steppedOn, target / 10);
+            long startSamples = steppedOn.getAsLong();
+            long finished = BenchStreams.await(trainer, steppedOn, target);
+            return new Rate(target - startSamples, finished - started);
         }
     }
 
-    /** @return {@link System#nanoTime()} once the optimizer has stepped on {@code samples} examples */
-    private static long awaitStepped(StudentTrainer trainer, Counter stepped, long samples) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (stepped.count() < samples) {
-            if (trainer.state() != StudentTrainer.State.RUNNING || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the trainer stepped on " + (long) stepped.count() + " of " + samples
-                        + " examples and stopped (" + trainer.state() + ")", trainer.failure().orElse(null));
-            }
-            // A millisecond's nap: spinning here would take a core from the trainer being measured.
-            LockSupport.parkNanos(1_000_000);
-        }
-        return System.nanoTime();
-    }
-
-    private static long heldOut(int produced, int permille) {
+    /** How many of the records {@code ids-0} … the trainer holds out (and so never steps on). */
+    private static long heldOut(String ids, int produced, int permille) {
+        HoldoutSlice slice = new HoldoutSlice(permille);
         long held = 0;
         for (int i = 0; i < produced; i++) {
-            held += Math.floorMod((RUN + "-" + i).hashCode(), 1000) < permille ? 1 : 0;
+            held += slice.isHeldOut(ids + "-" + i) ? 1 : 0;
         }
         return held;
     }

@@ -93,14 +93,17 @@ public final class BenchCommand {
     @Command(name = "trainer", mixinStandardHelpOptions = true,
             description = "A bare DJL training loop on in-memory tensors (the limit) against the trainer fed from kd-soft-labels on an embedded broker.")
     static final class Trainer extends Benchmark {
-        @Option(names = "--examples", defaultValue = "60000", description = "Soft labels to train on (default ${DEFAULT-VALUE}).")
+        @Option(names = "--examples", defaultValue = "60000", description = "Images to train on, at most 60,000 (default ${DEFAULT-VALUE}).")
         int examples;
 
         @Option(names = "--batch-size", defaultValue = "64", description = "Examples per step (default ${DEFAULT-VALUE}).")
         int batchSize;
 
-        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds of raw loop and trainer, after a warm-up round (default ${DEFAULT-VALUE}).")
-        int rounds;
+        @Option(names = "--passes", description = "Passes over the images in each round, by both loops (default ${DEFAULT-VALUE}).")
+        int passes = TrainerBenchmark.Settings.DEFAULT.passes();
+
+        @Option(names = "--rounds", description = "Measured rounds of raw loop and trainer, after a warm-up round (default ${DEFAULT-VALUE}).")
+        int rounds = TrainerBenchmark.Settings.DEFAULT.rounds();
 
         @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
         String student = TrainerBenchmark.Settings.DEFAULT.student();
@@ -108,7 +111,7 @@ public final class BenchCommand {
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TrainerBenchmark.Settings defaults = TrainerBenchmark.Settings.DEFAULT;
-            return TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, batchSize,
+            return TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, passes, batchSize,
                     student, defaults.partitions(), rounds, defaults.device()));
         }
     }

@@ -1,6 +1,7 @@
 package io.kdstream.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
@@ -40,6 +41,16 @@ class BenchFiguresTest {
         assertThat(settings.updatesPerStreamedExample()).isCloseTo(64 / 13.0, within(1e-9));
         assertThat(QualityBenchmark.Settings.DEFAULT.updatesPerStreamedExample())
                 .isCloseTo(QualityBenchmark.Settings.DEFAULT.offlineEpochs(), within(0.1));
+    }
+
+    @Test
+    void shouldNameEveryBadQualitySettingBeforeTraining() {
+        assertThatThrownBy(() -> new QualityBenchmark.Settings("mlp:784-10", 0f, 1.5f, 1e-3f, 64, 0.95, 0, 5, 100, "cpu"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("temperature must be > 0 but is 0.0")
+                .hasMessageContaining("alpha must be in [0, 1] but is 1.5")
+                .hasMessageContaining("replay fraction must be in [0, 0.9] but is 0.95")
+                .hasMessageContaining("replay needs a buffer of at least 1 example");
     }
 
     @Test

@@ -24,7 +24,9 @@ public final class LineageTracker {
     private Long labelTimeMin;
     private Long labelTimeMax;
     private Long eventTimeMax;
-    private boolean changed;
+    /** Records used up so far, and how many of them the newest published checkpoint covers. */
+    private long consumedRecords;
+    private long publishedRecords;
 
     public static LineageTracker fresh() {
         return new LineageTracker();
@@ -50,7 +52,8 @@ public final class LineageTracker {
         copy.labelTimeMin = labelTimeMin;
         copy.labelTimeMax = labelTimeMax;
         copy.eventTimeMax = eventTimeMax;
-        copy.changed = changed;
+        copy.consumedRecords = consumedRecords;
+        copy.publishedRecords = publishedRecords;
         return copy;
     }
 
@@ -62,7 +65,7 @@ public final class LineageTracker {
     /** A record was used up: trained on, held out, dead-lettered, or read for its true label. */
     public void consumed(TopicPartition partition, long offset) {
         nextOffsets.put(partition, offset + 1);
-        changed = true;
+        consumedRecords++;
     }
 
     /** An example went into a training batch. */
@@ -77,11 +80,19 @@ public final class LineageTracker {
 
     /** True when records were consumed since the last {@link #markPublished}. */
     public boolean changed() {
-        return changed;
+        return consumedRecords != publishedRecords;
     }
 
     public void markPublished() {
-        changed = false;
+        publishedRecords = consumedRecords;
+    }
+
+    /**
+     * A checkpoint of an earlier copy of this lineage was published: what was consumed since that copy was taken
+     * still counts as not published.
+     */
+    public void markPublished(LineageTracker published) {
+        publishedRecords = published.consumedRecords;
     }
 
     public long samplesSeen() {

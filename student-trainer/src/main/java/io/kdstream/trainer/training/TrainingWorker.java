@@ -15,8 +15,9 @@ import io.kdstream.trainer.labels.Example;
  * Runs the distiller on a thread of its own, so that optimizer steps overlap with polling and decoding the next
  * batch. Work runs in submission order: a {@link #snapshot} sees every batch handed over before it.
  *
- * <p>At most {@code maxInFlight} batches wait or run at once; {@link #train} blocks beyond that, which is the
- * back-pressure that keeps the poll loop from reading ahead of training.
+ * <p>At most {@code maxInFlight} batches wait or run at once (the running one included); {@link #train} blocks
+ * beyond that, which is the back-pressure that keeps the poll loop from reading too far ahead of training. A
+ * {@link #reset} drops the batches still waiting: they belong to the state being thrown away.
  */
 public final class TrainingWorker implements AutoCloseable {
 
@@ -31,6 +32,8 @@ public final class TrainingWorker implements AutoCloseable {
     private final StepObserver observer;
     private Distiller distiller;
     private volatile Throwable failure;
+    /** Bumped by every reset; a batch handed over before the newest reset is skipped. */
+    private volatile long generation;
 
     public TrainingWorker(String threadName, int maxInFlight, StepObserver observer) {
         this.executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -42,8 +45,12 @@ public final class TrainingWorker implements AutoCloseable {
         this.observer = observer;
     }
 
-    /** Replaces the distiller (closing the old one) once the work already handed over is done. */
+    /**
+     * Replaces the distiller (closing the old one). Batches handed over before and not yet trained are dropped
+     * without a step or a report: after a rewind their records are read again.
+     */
     public void reset(Supplier<Distiller> factory) {
+        generation++;
         await(executor.submit(() -> {
             if (distiller != null) {
                 distiller.close();
@@ -58,9 +65,10 @@ public final class TrainingWorker implements AutoCloseable {
     public void train(Batch batch) {
         throwIfFailed();
         inFlight.acquireUninterruptibly();
+        long handedOverIn = generation;
         executor.execute(() -> {
             try {
-                if (failure == null) {
+                if (failure == null && handedOverIn == generation) {
                     long started = System.nanoTime();
                     float loss = distiller.step(batch);
                     observer.stepped(batch.newExamples(), loss, System.nanoTime() - started);
@@ -75,10 +83,28 @@ public final class TrainingWorker implements AutoCloseable {
 
     /** The state to publish, after every batch handed over so far has been trained on. */
     public Snapshot snapshot(List<Example> holdout) {
+        return snapshotOf(snapshotLater(holdout));
+    }
+
+    /**
+     * Asks for the state to publish once every batch handed over so far has been trained on, without waiting:
+     * batches handed over afterwards queue behind the snapshot, so training goes on while it is published.
+     */
+    public Future<Snapshot> snapshotLater(List<Example> holdout) {
         throwIfFailed();
-        Snapshot snapshot = await(executor.submit(() -> distiller.snapshot(holdout)));
+        return executor.submit(() -> distiller.snapshot(holdout));
+    }
+
+    /** The state {@link #snapshotLater} asked for, once it is taken. */
+    public Snapshot snapshotOf(Future<Snapshot> pending) {
+        Snapshot snapshot = await(pending);
         throwIfFailed();
         return snapshot;
+    }
+
+    /** True when {@link #train} would block: the optimizer has as much work waiting as it may have. */
+    public boolean backlogFull() {
+        return inFlight.availablePermits() == 0;
     }
 
     /** @throws IllegalStateException carrying the error of a failed optimizer step */

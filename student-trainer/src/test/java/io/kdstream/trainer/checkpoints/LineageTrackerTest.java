@@ -59,6 +59,23 @@ class LineageTrackerTest {
         assertThat(copy.nextOffsets()).containsEntry(P0, 70L);
     }
 
+    @Test
+    void shouldKeepWhatWasConsumedAfterAPublishedCopyAsUnpublished() {
+        // given a copy taken for a checkpoint, then one more record consumed while it is published
+        LineageTracker tracker = LineageTracker.fresh();
+        tracker.consumed(P0, 0);
+        LineageTracker covered = tracker.copy();
+        tracker.consumed(P0, 1);
+
+        // when the checkpoint of the copy is published
+        tracker.markPublished(covered);
+
+        // then the later record still waits for the next checkpoint, and a copy published in full is up to date
+        assertThat(tracker.changed()).isTrue();
+        tracker.markPublished(tracker.copy());
+        assertThat(tracker.changed()).isFalse();
+    }
+
     private static Example example(long eventTime, long labelledTime) {
         return new Example("r", new float[]{0f}, null, Example.UNKNOWN_LABEL, eventTime, labelledTime);
     }
