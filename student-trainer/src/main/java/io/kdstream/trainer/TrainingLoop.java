@@ -45,7 +45,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * <p>A checkpoint is taken in two halves so that the optimizer does not wait for Kafka: the snapshot is queued on
  * the training thread together with a copy of the lineage it covers; the loop goes on decoding and handing over
  * batches (which queue behind the snapshot), and commits once the snapshot is taken and the optimizer has a full
- * backlog to train on meanwhile (or the input has run dry). A dead letter is never written while a checkpoint is
+ * backlog to train on meanwhile, or {@link #PUBLISH_WAIT} after queueing the snapshot when the input is too slow to
+ * fill the backlog. A dead letter is never written while a checkpoint is
  * pending: that checkpoint is committed first, so the dead letter belongs to the transaction of the offsets that
  * consume its record.
  */
@@ -75,6 +75,8 @@ final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     static final String SERVICE = "student-trainer";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a taken snapshot may wait for a full backlog before it is committed anyway. */
+    static final Duration PUBLISH_WAIT = Duration.ofMillis(100);
 
     private final TrainerConfig config;
     private final MeterRegistry registry;
@@ -111,7 +113,11 @@ final class TrainingLoop {
     private PendingCheckpoint pending;
 
     /** A checkpoint whose snapshot the training thread is taking, with the lineage it will publish. */
-    private record PendingCheckpoint(Future<Snapshot> snapshot, LineageTracker lineage) {
+    private record PendingCheckpoint(Future<Snapshot> snapshot, LineageTracker lineage, long queuedNanos) {
+
+        boolean readyToPublish(boolean backlogFull) {
+            return snapshot.isDone() && (backlogFull || System.nanoTime() - queuedNanos >= PUBLISH_WAIT.toNanos());
+        }
     }
 
     TrainingLoop(TrainerConfig config, MeterRegistry registry, StudentTrainer.Status status) {
@@ -198,16 +204,15 @@ final class TrainingLoop {
     void run() {
         try {
             while (status.running()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     // After a failed transaction the rest of this poll is stale: the loop rewound or stops.
-                    if (!process(record) || !advanceCheckpoint(stepsDue(), false)) {
+                    if (!process(record) || !advanceCheckpoint(stepsDue())) {
                         break;
                     }
                 }
                 lag.update(consumer);
                 worker.throwIfFailed();
-                advanceCheckpoint(timeDue(), records.isEmpty());
+                advanceCheckpoint(timeDue());
             }
         } catch (WakeupException e) {
             // close() asked the poll to stop.
@@ -318,15 +323,14 @@ final class TrainingLoop {
     }
 
     /**
-     * Publishes the pending checkpoint once its snapshot is taken and the optimizer has enough to do meanwhile (a
-     * full backlog, or no more input to wait for), else starts one when {@code due}.
+     * Publishes the pending checkpoint once its snapshot is taken and the optimizer has a full backlog to train on
+     * meanwhile (or the input has had {@link #PUBLISH_WAIT} to fill it), else starts one when {@code due}.
      *
      * @return false when a transaction failed (the loop has rewound or stopped), true otherwise
      */
-    private boolean advanceCheckpoint(boolean due, boolean inputDry) {
+    private boolean advanceCheckpoint(boolean due) {
         if (pending != null) {
-            boolean ready = pending.snapshot().isDone() && (inputDry || worker.backlogFull());
-            return !ready || publishPending();
+            return !pending.readyToPublish(worker.backlogFull()) || publishPending();
         }
         if (due) {
             beginCheckpoint();
@@ -345,7 +349,7 @@ final class TrainingLoop {
             return;
         }
         assembler.flush().ifPresent(this::train);
-        pending = new PendingCheckpoint(worker.snapshotLater(holdout.examples()), lineage.copy());
+        pending = new PendingCheckpoint(worker.snapshotLater(holdout.examples()), lineage.copy(), System.nanoTime());
     }
 
     /**
