@@ -61,17 +61,17 @@ class WalkingSkeletonIT {
                 Map.of("http.port", 0, "gate.min.agreement", 0.3),
                 Map.of());
         try (Pipeline pipeline = Pipeline.start(settings)) {
-            // when replayed traffic flows through the loop
+            // when replayed traffic flows through the loop in two waves, the second once a first student is served
+            // (in one wave a fast machine can label and consume everything before the first checkpoint)
             LabeledImages traffic = FashionSlices.train(20_000);
-            try (Replay replay = new Replay(new KafkaTrafficSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()),
-                    Topics.DEFAULT.traffic(), "it-replay"), traffic, 0, 8000, Drift.NONE)) {
-                replay.start();
-                replay.awaitDone();
-            }
+            replay(pipeline, traffic, 4000);
+            long first = Eventually.await("the gateway to serve a first checkpoint", Duration.ofSeconds(150),
+                    () -> pipeline.gateway().servedVersion(), version -> version >= 1);
+            replay(pipeline, traffic, 4000);
 
-            // then the gateway serves a checkpoint newer than the first
-            long served = Eventually.await("the gateway to serve a second checkpoint", Duration.ofSeconds(150),
-                    () -> pipeline.gateway().servedVersion(), version -> version >= 2);
+            // then the gateway swaps in a checkpoint newer than the first
+            long served = Eventually.await("the gateway to serve a checkpoint newer than v" + first, Duration.ofSeconds(150),
+                    () -> pipeline.gateway().servedVersion(), version -> version > first);
             GatewayClient gateway = new GatewayClient(pipeline.gatewayUrl());
             assertThat(gateway.model().body().path("version").asLong()).isGreaterThanOrEqualTo(served);
 
@@ -100,6 +100,15 @@ class WalkingSkeletonIT {
             assertThat(probabilities.size()).isEqualTo(10);
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
             assertThat(answer.body().path("modelVersion").asLong()).isGreaterThanOrEqualTo(served);
+        }
+    }
+
+    /** Replays {@code count} images onto kd-traffic as fast as the broker takes them, under fresh request ids. */
+    private static void replay(Pipeline pipeline, LabeledImages traffic, int count) throws InterruptedException {
+        try (Replay replay = new Replay(new KafkaTrafficSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()),
+                Topics.DEFAULT.traffic(), "it-replay"), traffic, 0, count, Drift.NONE)) {
+            replay.start();
+            replay.awaitDone();
         }
     }
 
