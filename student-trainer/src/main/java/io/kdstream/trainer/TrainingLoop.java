@@ -66,9 +66,8 @@ import org.slf4j.LoggerFactory;
  * the training thread together with a copy of the lineage it covers; the loop goes on decoding and handing over
  * batches (which queue behind the snapshot), and commits once the snapshot is taken and the optimizer has a full
  * backlog to train on meanwhile, or {@link #PUBLISH_WAIT} after queueing the snapshot when the input is too slow to
- * fill the backlog. A dead letter is never written while a checkpoint is
- * pending: that checkpoint is committed first, so the dead letter belongs to the transaction of the offsets that
- * consume its record.
+ * fill the backlog. A dead letter is never written while a checkpoint is pending: that checkpoint is committed first,
+ * so the dead letter belongs to the transaction of the offsets that consume its record.
  */
 final class TrainingLoop {
 
@@ -217,7 +216,8 @@ final class TrainingLoop {
         } catch (WakeupException e) {
             // close() asked the poll to stop.
         }
-        if (status.shouldPublishOnClose()) {
+        // A graceful close publishes everything consumed: the pending checkpoint, then one of what came after it.
+        if (status.shouldPublishOnClose() && publishPending()) {
             beginCheckpoint();
             publishPending();
         }
