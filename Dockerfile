@@ -37,6 +37,8 @@ COPY --from=build /src/app/target/kd.jar /opt/kd/kd.jar
 ENV FASHION_MNIST_DIR=/data/fashion-mnist
 # oneDNN AVX-512 convolutions give NaNs at random on AMD Zen 4; AVX2 kernels are correct (README, known issues).
 ENV ONEDNN_MAX_CPU_ISA=AVX2
+# One malloc arena: per-thread arenas return freed tensor memory to the kernel and the trainer page-faults it back (see ./kd).
+ENV MALLOC_ARENA_MAX=1
 # gateway HTTP and /metrics; teacher, trainer and monitor /metrics
 EXPOSE 8080 9401 9402 9404
 
