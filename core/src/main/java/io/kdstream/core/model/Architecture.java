@@ -15,6 +15,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import io.kdstream.core.task.TaskContract;
 
 /**
  * A classifier architecture described by a spec string that travels in every checkpoint manifest.
@@ -22,11 +23,13 @@ import ai.djl.nn.pooling.Pool;
  * <ul>
  *   <li>{@code mlp:784-96-10} — a multilayer perceptron: input size, hidden sizes, class count; ReLU between layers.</li>
  *   <li>{@code cnn:28x28-32-64-256-10} — two 3×3 convolution blocks (convolution, batch norm, ReLU, 2×2 max pool)
- *       with 32 and 64 channels over a 28×28 single-channel image, a 256-unit hidden layer, 10 classes.</li>
+ *       with 32 and 64 channels over a 28×28 single-channel image, a 256-unit hidden layer, 10 classes;
+ *       {@code cnn:3x32x32-32-64-256-10} takes three-channel 32×32 images.</li>
  * </ul>
  * A suffix {@code :dropout=0.3} adds dropout before each hidden linear layer's output during training.
+ * {@link #teacherFor} and {@link #studentFor} give the defaults for any {@link TaskContract}.
  */
-public record Architecture(String kind, int[] layers, int height, int width, float dropout) {
+public record Architecture(String kind, int[] layers, int channels, int height, int width, float dropout) {
 
     public static final Architecture FASHION_TEACHER = parse("cnn:28x28-32-64-256-10:dropout=0.3");
     public static final Architecture FASHION_STUDENT = parse("mlp:784-96-10");
@@ -35,7 +38,7 @@ public record Architecture(String kind, int[] layers, int height, int width, flo
     public static Architecture parse(String spec) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
         if (parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("architecture '" + spec + "' must look like mlp:784-96-10 or cnn:28x28-32-64-256-10[:dropout=0.3]");
+            throw new IllegalArgumentException("architecture '" + spec + "' must look like mlp:784-96-10 or cnn:[C]x28x28-32-64-256-10[:dropout=0.3]");
         }
         float dropout = 0;
         if (parts.length == 3) {
@@ -54,18 +57,22 @@ public record Architecture(String kind, int[] layers, int height, int width, flo
                 if (layers.length < 2) {
                     throw new IllegalArgumentException("architecture '" + spec + "': an mlp needs an input size and a class count");
                 }
-                return new Architecture("mlp", layers, 0, 0, dropout);
+                return new Architecture("mlp", layers, 0, 0, 0, dropout);
             }
             case "cnn" -> {
-                String[] hw = sizes[0].split("x");
-                if (hw.length != 2 || sizes.length != 5) {
-                    throw new IllegalArgumentException("architecture '" + spec + "': a cnn spec is HxW-c1-c2-hidden-classes, e.g. cnn:28x28-32-64-256-10");
+                String[] image = sizes[0].split("x");
+                if (image.length < 2 || image.length > 3 || sizes.length != 5) {
+                    throw new IllegalArgumentException("architecture '" + spec + "': a cnn spec is [C]xHxW-c1-c2-hidden-classes, "
+                            + "e.g. cnn:28x28-32-64-256-10 or cnn:3x32x32-32-64-256-10");
                 }
-                int[] dims = positive(spec, hw, 0);
-                if (dims[0] % 4 != 0 || dims[1] % 4 != 0) {
+                int[] dims = positive(spec, image, 0);
+                int channels = dims.length == 3 ? dims[0] : 1;
+                int height = dims[dims.length - 2];
+                int width = dims[dims.length - 1];
+                if (height % 4 != 0 || width % 4 != 0) {
                     throw new IllegalArgumentException("architecture '" + spec + "': image sides must be multiples of 4 (two 2x2 pools)");
                 }
-                return new Architecture("cnn", positive(spec, sizes, 1), dims[0], dims[1], dropout);
+                return new Architecture("cnn", positive(spec, sizes, 1), channels, height, width, dropout);
             }
             default -> throw new IllegalArgumentException("architecture '" + spec + "': unknown kind '" + parts[0] + "', expected mlp or cnn");
         }
@@ -73,16 +80,59 @@ public record Architecture(String kind, int[] layers, int height, int width, flo
 
     /** Elements of one input example. */
     public int inputSize() {
-        return kind.equals("mlp") ? layers[0] : height * width;
+        return kind.equals("mlp") ? layers[0] : channels * height * width;
     }
 
     public int classes() {
         return layers[layers.length - 1];
     }
 
-    /** The shape of a batch the block takes: flat vectors for an MLP, one-channel images for a CNN. */
+    /** The shape of a batch the block takes: flat vectors for an MLP, C×H×W images for a CNN. */
     public Shape inputShape(int batch) {
-        return kind.equals("mlp") ? new Shape(batch, layers[0]) : new Shape(batch, 1, height, width);
+        return kind.equals("mlp") ? new Shape(batch, layers[0]) : new Shape(batch, channels, height, width);
+    }
+
+    /**
+     * Why this architecture cannot serve {@code task}, or {@code null} when it can: the input size and class count
+     * must match, and a CNN needs the task's images to be exactly its channels, height and width.
+     */
+    public String mismatchWith(TaskContract task) {
+        if (inputSize() != task.inputSize() || classes() != task.classCount()) {
+            return "architecture " + spec() + " takes " + inputSize() + " inputs and gives " + classes()
+                    + " classes, but task " + task.name() + " has " + task.inputSize() + " inputs (" + task.inputDescription()
+                    + ") and " + task.classCount() + " classes";
+        }
+        if (kind.equals("cnn") && !(task.isImage() && task.shape().equals(List.of(channels, height, width)))) {
+            return "architecture " + spec() + " takes " + channels + "x" + height + "x" + width + " images, but task "
+                    + task.name() + " inputs are " + task.inputDescription();
+        }
+        return null;
+    }
+
+    /** @throws IllegalArgumentException saying why the architecture does not fit the task */
+    public Architecture requireFits(TaskContract task) {
+        String mismatch = mismatchWith(task);
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
+        }
+        return this;
+    }
+
+    /**
+     * The reference teacher for a task: the CNN for images whose sides two 2×2 pools divide (for Fashion-MNIST the
+     * {@link #FASHION_TEACHER}), otherwise a two-hidden-layer MLP with dropout.
+     */
+    public static Architecture teacherFor(TaskContract task) {
+        if (task.isImage() && task.shape().get(1) % 4 == 0 && task.shape().get(2) % 4 == 0) {
+            return parse("cnn:" + task.shape().get(0) + "x" + task.shape().get(1) + "x" + task.shape().get(2)
+                    + "-32-64-256-" + task.classCount() + ":dropout=0.3");
+        }
+        return parse("mlp:" + task.inputSize() + "-256-128-" + task.classCount() + ":dropout=0.1");
+    }
+
+    /** The default student for a task: an MLP over the flattened input with one hidden layer of 96 units. */
+    public static Architecture studentFor(TaskContract task) {
+        return parse("mlp:" + task.inputSize() + "-96-" + task.classCount());
     }
 
     /** Trainable parameters, computed from the spec (batch norm's running statistics are not counted). */
@@ -97,7 +147,7 @@ public record Architecture(String kind, int[] layers, int height, int width, flo
         int c1 = layers[0];
         int c2 = layers[1];
         int hidden = layers[2];
-        count += 9L * c1 + c1 + 2L * c1;
+        count += 9L * channels * c1 + c1 + 2L * c1;
         count += 9L * c1 * c2 + c2 + 2L * c2;
         long flat = (long) c2 * (height / 4) * (width / 4);
         count += flat * hidden + hidden;
@@ -136,7 +186,7 @@ public record Architecture(String kind, int[] layers, int height, int width, flo
         StringBuilder spec = new StringBuilder(kind).append(':');
         List<String> parts = new ArrayList<>();
         if (kind.equals("cnn")) {
-            parts.add(height + "x" + width);
+            parts.add((channels == 1 ? "" : channels + "x") + height + "x" + width);
         }
         Arrays.stream(layers).forEach(size -> parts.add(String.valueOf(size)));
         spec.append(String.join("-", parts));

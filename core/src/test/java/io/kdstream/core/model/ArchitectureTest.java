@@ -3,11 +3,16 @@ package io.kdstream.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.schemas.DType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -15,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp:784-96-10", "mlp:784-512-256-10:dropout=0.2", "cnn:28x28-32-64-256-10:dropout=0.3", "cnn:28x28-8-16-32-10"})
+    @ValueSource(strings = {"mlp:784-96-10", "mlp:784-512-256-10:dropout=0.2", "cnn:28x28-32-64-256-10:dropout=0.3", "cnn:28x28-8-16-32-10", "cnn:3x32x32-8-16-32-7"})
     void shouldCountParametersAsDjlDoes(String spec) {
         Architecture architecture = Architecture.parse(spec);
         try (Model model = Model.newInstance("count")) {
@@ -43,7 +48,42 @@ class ArchitectureTest {
         assertThatThrownBy(() -> Architecture.parse("rnn:1-2")).hasMessageContaining("unknown kind 'rnn'");
         assertThatThrownBy(() -> Architecture.parse("mlp:784")).hasMessageContaining("input size and a class count");
         assertThatThrownBy(() -> Architecture.parse("mlp:784-x-10")).hasMessageContaining("'x' is not a whole number");
-        assertThatThrownBy(() -> Architecture.parse("cnn:28x28-32-10")).hasMessageContaining("HxW-c1-c2-hidden-classes");
+        assertThatThrownBy(() -> Architecture.parse("cnn:28x28-32-10")).hasMessageContaining("[C]xHxW-c1-c2-hidden-classes");
         assertThatThrownBy(() -> Architecture.parse("mlp:784-10:dropout=1.5")).hasMessageContaining("dropout must be in [0, 1)");
+    }
+
+    @Test
+    void shouldTakeImagesOfAnyChannelCount() {
+        Architecture colour = Architecture.parse("cnn:3x32x32-8-16-32-7");
+
+        assertThat(colour.channels()).isEqualTo(3);
+        assertThat(colour.inputSize()).isEqualTo(3 * 32 * 32);
+        assertThat(colour.inputShape(5).getShape()).containsExactly(5, 3, 32, 32);
+        assertThat(colour.spec()).isEqualTo("cnn:3x32x32-8-16-32-7");
+        assertThat(Architecture.parse("cnn:1x28x28-8-16-32-10")).isEqualTo(Architecture.parse("cnn:28x28-8-16-32-10"));
+    }
+
+    @Test
+    void shouldPickDefaultsThatFitEveryTask() {
+        TaskContract colour = new TaskContract("colour", DType.UINT8, List.of(3, 32, 32), 0, 1,
+                List.of("cat", "dog", "bird"), List.of());
+        for (TaskContract task : List.of(BuiltInTasks.FASHION_MNIST, BuiltInTasks.TABULAR_RBF, colour)) {
+            assertThat(Architecture.teacherFor(task).mismatchWith(task)).as(task.name()).isNull();
+            assertThat(Architecture.studentFor(task).mismatchWith(task)).as(task.name()).isNull();
+        }
+        assertThat(Architecture.teacherFor(BuiltInTasks.FASHION_MNIST)).isEqualTo(Architecture.FASHION_TEACHER);
+        assertThat(Architecture.studentFor(BuiltInTasks.FASHION_MNIST)).isEqualTo(Architecture.FASHION_STUDENT);
+        assertThat(Architecture.teacherFor(BuiltInTasks.TABULAR_RBF).kind()).isEqualTo("mlp");
+    }
+
+    @Test
+    void shouldSayWhyAnArchitectureDoesNotFitATask() {
+        assertThat(Architecture.FASHION_STUDENT.mismatchWith(BuiltInTasks.TABULAR_RBF))
+                .contains("takes 784 inputs and gives 10 classes").contains("tabular-rbf has 16 inputs").contains("5 classes");
+        TaskContract flat = new TaskContract("flat", DType.FLOAT32, List.of(784), 0, 1,
+                BuiltInTasks.FASHION_MNIST.classNames(), List.of());
+        assertThat(Architecture.FASHION_TEACHER.mismatchWith(flat)).contains("takes 1x28x28 images");
+        assertThatThrownBy(() -> Architecture.FASHION_STUDENT.requireFits(BuiltInTasks.TABULAR_RBF))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
