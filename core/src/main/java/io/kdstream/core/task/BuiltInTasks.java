@@ -24,8 +24,8 @@ public final class BuiltInTasks {
 
     /**
      * A seeded random-RBF stream (in the manner of MOA's RandomRBFGenerator): {@value #TABULAR_FEATURES} float
-     * features, unbounded, named {@code x00} … {@code x15}, and five classes; the generator lives with the replay
-     * tools. Its shape and class count differ from Fashion-MNIST's on purpose, so it exercises every stage's
+     * features, unbounded, named {@code x00} … {@code x15}, and five classes; a seeded generator in the data package
+     * makes its examples. Its shape and class count differ from Fashion-MNIST's on purpose, so it exercises every stage's
      * generality.
      */
     public static final TaskContract TABULAR_RBF = new TaskContract("tabular-rbf", DType.FLOAT32,
