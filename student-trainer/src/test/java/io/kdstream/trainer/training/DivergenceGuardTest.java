@@ -147,7 +147,7 @@ class DivergenceGuardTest {
         @Override
         public Snapshot snapshot(List<Example> holdout) {
             byte[] weights = ("weights-" + ++snapshots).getBytes();
-            return new Snapshot(weights, Map.of(), new HoldoutScores(holdout.size(), agreement, 0f, null));
+            return new Snapshot(weights, Map.of(), new HoldoutScores(holdout.size(), agreement, 0f, null, null));
         }
 
         @Override
