@@ -34,6 +34,7 @@ import io.kdstream.trainer.labels.UnusableRecordException;
 import io.kdstream.trainer.training.Batch;
 import io.kdstream.trainer.training.BatchAssembler;
 import io.kdstream.trainer.training.Distiller;
+import io.kdstream.trainer.training.DivergenceGuard;
 import io.kdstream.trainer.training.HoldoutSet;
 import io.kdstream.trainer.training.MutualDistiller;
 import io.kdstream.trainer.training.ReplayBuffer;
@@ -148,8 +149,7 @@ final class TrainingLoop {
      */
     void open() {
         Device device = Devices.choose(config.device(), "student trainer '" + model + "' (" + mode.configName() + " mode)");
-        setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
-                config.emaDecay(), config.mutualPeers());
+        setup = config.studentSetup(device);
         decoder = mode == Mode.TEACHER
                 ? ExampleDecoder.softLabels(architecture.inputSize(), architecture.classes(), config.temperature())
                 : ExampleDecoder.traffic(architecture.inputSize(), architecture.classes());
@@ -481,7 +481,13 @@ final class TrainingLoop {
         status.update(lineage.samplesSeen(), latestVersion);
     }
 
+    /** The mode's distiller, rolled back to its last good weights when it diverges. */
     private Distiller newDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
+        return new DivergenceGuard(model, this::modeDistiller, weights, auxiliary, config.divergenceAgreementDrop(),
+                metrics::rolledBack);
+    }
+
+    private Distiller modeDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
         return switch (mode) {
             case TEACHER -> new TeacherDistiller(setup, weights);
             case SELF -> new SelfDistiller(setup, weights, auxiliary.get(SelfDistiller.EMA_SUFFIX));
