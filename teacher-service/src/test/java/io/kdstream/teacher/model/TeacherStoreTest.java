@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +36,49 @@ class TeacherStoreTest {
         assertThat(loaded.manifest()).isEqualTo(manifest);
         assertThat(loaded.weights()).containsExactly(weights);
         assertThat(dir.resolve("teacher")).isDirectoryContaining("glob:**/teacher.json").isDirectoryContaining("glob:**/teacher.params");
+    }
+
+    @Test
+    void shouldCarryTheTaskAsANestedTaskFileObject() throws IOException {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherManifest base = manifest(weights);
+        TeacherManifest tabular = new TeacherManifest(base.id(), base.version(), "mlp:16-5", base.format(), base.testAccuracy(),
+                base.parameters(), base.latencyMs(), base.trainedAt(), base.trainingSeconds(), base.sha256(), BuiltInTasks.TABULAR_RBF);
+        TeacherStore store = new TeacherStore(dir);
+
+        store.save(tabular, weights);
+
+        JsonNode written = new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
+        assertThat(written.get("task")).isEqualTo(TaskFiles.toJson(BuiltInTasks.TABULAR_RBF));
+        assertThat(store.manifest().task()).isEqualTo(BuiltInTasks.TABULAR_RBF);
+    }
+
+    @Test
+    void shouldReadAManifestWrittenBeforeTasksAsFashionMnist() throws IOException {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherStore store = new TeacherStore(dir);
+        store.save(manifest(weights), weights);
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
+        json.remove("task");
+        Files.writeString(dir.resolve(TeacherStore.MANIFEST_FILE), json.toString());
+
+        assertThat(store.manifest().task()).isEqualTo(BuiltInTasks.FASHION_MNIST);
+    }
+
+    @Test
+    void shouldNameEveryMistakeOfAHandEditedTask() throws IOException {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherStore store = new TeacherStore(dir);
+        store.save(manifest(weights), weights);
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
+        ((ObjectNode) json.get("task")).put("classes", "ten");
+        ((ObjectNode) json.get("task").get("input")).put("dtype", "int64");
+        Files.writeString(dir.resolve(TeacherStore.MANIFEST_FILE), json.toString());
+
+        assertThatThrownBy(store::manifest)
+                .hasMessageContaining("teacher.json")
+                .hasStackTraceContaining("classes: must be an array of strings")
+                .hasStackTraceContaining("input.dtype");
     }
 
     @Test
