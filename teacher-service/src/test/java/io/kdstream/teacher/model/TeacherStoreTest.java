@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,25 +56,17 @@ class TeacherStoreTest {
 
     @Test
     void shouldReadAManifestWrittenBeforeTasksAsFashionMnist() throws IOException {
-        byte[] weights = {1, 2, 3, 4};
-        TeacherStore store = new TeacherStore(dir);
-        store.save(manifest(weights), weights);
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
-        json.remove("task");
-        Files.writeString(dir.resolve(TeacherStore.MANIFEST_FILE), json.toString());
+        TeacherStore store = savedAndEdited(json -> json.remove("task"));
 
         assertThat(store.manifest().task()).isEqualTo(BuiltInTasks.FASHION_MNIST);
     }
 
     @Test
     void shouldNameEveryMistakeOfAHandEditedTask() throws IOException {
-        byte[] weights = {1, 2, 3, 4};
-        TeacherStore store = new TeacherStore(dir);
-        store.save(manifest(weights), weights);
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
-        ((ObjectNode) json.get("task")).put("classes", "ten");
-        ((ObjectNode) json.get("task").get("input")).put("dtype", "int64");
-        Files.writeString(dir.resolve(TeacherStore.MANIFEST_FILE), json.toString());
+        TeacherStore store = savedAndEdited(json -> {
+            ((ObjectNode) json.get("task")).put("classes", "ten");
+            ((ObjectNode) json.get("task").get("input")).put("dtype", "int64");
+        });
 
         assertThatThrownBy(store::manifest)
                 .hasMessageContaining("teacher.json")
@@ -106,6 +99,17 @@ class TeacherStoreTest {
     void shouldPutTheDefaultFolderUnderKdHomeOrTheUsersHome() {
         assertThat(TeacherStore.defaultDir(Map.of("KD_HOME", "/srv/kd"), "/home/ann")).isEqualTo(Path.of("/srv/kd/teacher"));
         assertThat(TeacherStore.defaultDir(Map.of(), "/home/ann")).isEqualTo(Path.of("/home/ann/.kd/teacher"));
+    }
+
+    /** A store holding a Fashion-MNIST teacher whose teacher.json was then edited by hand. */
+    private TeacherStore savedAndEdited(Consumer<ObjectNode> edit) throws IOException {
+        byte[] weights = {1, 2, 3, 4};
+        TeacherStore store = new TeacherStore(dir);
+        store.save(manifest(weights), weights);
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TeacherStore.MANIFEST_FILE).toFile());
+        edit.accept(json);
+        Files.writeString(dir.resolve(TeacherStore.MANIFEST_FILE), json.toString());
+        return store;
     }
 
     private static TeacherManifest manifest(byte[] weights) {
