@@ -7,10 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.kdstream.core.service.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -52,6 +54,9 @@ public final class MonitorService implements AutoCloseable {
         // Failed writes (dead letters) are not covered by this and still fail the thread, which is replaced.
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Inputs are read as bytes and decoded by the topology (undecodable records are dead-lettered there); should a
+        // serde ever fail on a record before that, the record is logged and skipped rather than stopping the thread.
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         if (!config.stateDir().isEmpty()) {
             properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         }
@@ -90,6 +95,22 @@ public final class MonitorService implements AutoCloseable {
                     + "); see the log for the cause");
         }
         LOG.info("Monitor running with {} stream thread(s)", streams.metadataForLocalThreads().size());
+    }
+
+    /**
+     * Live unless its stream threads stopped for good (ERROR, or NOT_RUNNING without close()); ready while RUNNING
+     * (or rebalancing after it was running).
+     */
+    public Health health() {
+        KafkaStreams.State state = streams.state();
+        if (closed.get()) {
+            return Health.stopped();
+        }
+        return switch (state) {
+            case RUNNING, REBALANCING -> running.getCount() == 0 ? Health.ready("state " + state) : Health.starting("state " + state);
+            case CREATED -> Health.starting("state " + state);
+            default -> Health.failed(new IllegalStateException("the monitor's stream threads are " + state));
+        };
     }
 
     /** The latest figures, for live displays and summaries. */

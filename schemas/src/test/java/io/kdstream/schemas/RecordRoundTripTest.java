@@ -49,7 +49,7 @@ class RecordRoundTripTest {
                 Arguments.of(Codecs.PREDICTION, new Prediction("r-1", T0, "student", 7L, List.of(0.1f, 0.9f), 1, 1.5f)),
                 Arguments.of(Codecs.GROUND_TRUTH, new GroundTruth("r-1", T0, 4)),
                 Arguments.of(Codecs.DEAD_LETTER, new DeadLetter("teacher", "kd-traffic", 0, 12L, "undecodable",
-                        "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}))));
+                        "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}), false, -1, 1)));
     }
 
     @ParameterizedTest

@@ -15,6 +15,7 @@ import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.task.TaskContract;
@@ -75,6 +76,8 @@ final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     static final String SERVICE = "student-trainer";
+    /** Dead-letter reason of a record whose decoding failed in a way the decoder did not foresee. */
+    static final String UNPROCESSABLE = "unprocessable";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** How long a taken snapshot may wait for a full backlog before it is committed anyway. */
     static final Duration PUBLISH_WAIT = Duration.ofMillis(100);
@@ -133,7 +136,8 @@ final class TrainingLoop {
         this.metrics = new TrainerMetrics(registry, model, mode);
         this.checkpointTopic = config.topics().checkpoints();
         this.groundTruthTopic = config.topics().groundTruth();
-        this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry);
+        this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry,
+                KafkaClients.maxRequestSize(config.kafkaClientSettings()));
         this.holdoutSlice = new HoldoutSlice(config.holdoutPermille());
         this.holdout = new HoldoutSet(config.holdoutSize());
         this.groundTruth = config.groundTruthCacheSize() > 0 ? new GroundTruthCache(config.groundTruthCacheSize()) : null;
@@ -156,7 +160,7 @@ final class TrainingLoop {
         Map<String, Object> kafka = config.kafkaClientSettings();
         String clientId = config.transactionalId();
         publisher = new CheckpointPublisher(new KafkaProducer<>(
-                KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())));
+                KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())), status::running);
         // Fence any older instance first: its open transaction is aborted, so the history read next is final.
         publisher.init();
         CheckpointHistory history;
@@ -264,6 +268,13 @@ final class TrainingLoop {
             }
             lineage.consumed(partition, record.offset());
             return true;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Whatever else decoding throws is this record's fault too: a poison record must never stop the trainer.
+            if (!deadLetter(record, UNPROCESSABLE, "decoding failed: " + e)) {
+                return false;
+            }
+            lineage.consumed(partition, record.offset());
+            return true;
         }
         if (groundTruth != null) {
             example = groundTruth.complete(example);
@@ -285,6 +296,8 @@ final class TrainingLoop {
             truth = Codecs.GROUND_TRUTH.decode(record.value());
         } catch (RecordDecodingException e) {
             return deadLetter(record, "undecodable", e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            return deadLetter(record, UNPROCESSABLE, "decoding failed: " + e);
         }
         if (truth.getLabel() < 0 || truth.getLabel() >= architecture.classes()) {
             return deadLetter(record, "bad-true-label", "true label must be in 0.." + (architecture.classes() - 1)
@@ -420,12 +433,16 @@ final class TrainingLoop {
     }
 
     /**
-     * A transaction failed: never swallowed. Fenced → stop for good; abortable → abort and rewind to the last
-     * commit; anything else → stop and report.
+     * A transaction failed: never swallowed. Fenced → stop for good; abortable, or a call that timed out while
+     * running → abort and rewind to the last commit; fatal, or a timeout while stopping → stop and report.
      */
     private void onTransactionFailure(KafkaException error, long version) {
         metrics.checkpointFailed();
-        switch (CheckpointPublisher.classify(error)) {
+        TransactionErrors.Kind kind = TransactionErrors.classify(error);
+        if (kind == TransactionErrors.Kind.RETRIABLE) {
+            kind = status.running() ? TransactionErrors.Kind.ABORTABLE : TransactionErrors.Kind.FATAL;
+        }
+        switch (kind) {
             case FENCED -> {
                 LOG.error("Trainer of model '{}' was fenced: another instance with transactional.id '{}' took over. "
                         + "This instance stops publishing (v{} not written) and shuts down.", model, config.transactionalId(), version);
@@ -437,13 +454,19 @@ final class TrainingLoop {
                 try {
                     publisher.abort();
                 } catch (KafkaException abortError) {
-                    LOG.error("Aborting the failed transaction failed too; stopping", abortError);
-                    status.failed(abortError);
+                    // A zombie learns that it is fenced only here when its failed call was an epoch bump.
+                    if (TransactionErrors.classify(abortError) == TransactionErrors.Kind.FENCED) {
+                        LOG.error("Trainer of model '{}' was fenced while aborting; this instance stops", model, abortError);
+                        status.fenced(abortError);
+                    } else {
+                        LOG.error("Aborting the failed transaction failed too; stopping", abortError);
+                        status.failed(abortError);
+                    }
                     return;
                 }
                 rewind();
             }
-            case FATAL -> {
+            case FATAL, RETRIABLE -> {
                 LOG.error("Checkpoint v{} of model '{}' failed with an error the producer cannot recover from; stopping",
                         version, model, error);
                 status.failed(error);

@@ -13,6 +13,7 @@ import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.model.Devices;
+import io.kdstream.core.service.Health;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.labels.SoftLabeller;
@@ -45,11 +46,11 @@ public final class TeacherService implements AutoCloseable {
     private final Function<Device, Teacher> teacherLoader;
     private final String instanceId;
     private Teacher teacher;
-    private LabellingLoop loop;
+    private volatile LabellingLoop loop;
     private Thread thread;
     private KafkaClientMetrics consumerMetrics;
     private KafkaClientMetrics producerMetrics;
-    private boolean closed;
+    private volatile boolean closed;
 
     public TeacherService(TeacherConfig config, MeterRegistry registry) {
         this(config, registry, device -> Teachers.load(config, device));
@@ -86,7 +87,8 @@ public final class TeacherService implements AutoCloseable {
         TeacherMetrics metrics = new TeacherMetrics(registry, teacher.id());
         SoftLabeller softLabeller = new SoftLabeller(teacher.id(), teacher.version(), teacher.members(),
                 config.temperature(), teacher.classes(), config.outputTopK());
-        DeadLetters deadLetters = new DeadLetters(TeacherMetrics.SERVICE, config.topics().deadLetters(), registry);
+        DeadLetters deadLetters = new DeadLetters(TeacherMetrics.SERVICE, config.topics().deadLetters(), registry,
+                KafkaClients.maxRequestSize(producerSettings()));
         BatchLabeller labeller = new BatchLabeller(teacher, softLabeller, config.temperature(), config.topics().softLabels(),
                 deadLetters, metrics);
         int batchMax = config.batchMax(device.isGpu());
@@ -133,6 +135,25 @@ public final class TeacherService implements AutoCloseable {
     /** True while the labelling loop runs; false before start, after close, or after a fatal error. */
     public boolean isRunning() {
         return loop != null && loop.isRunning();
+    }
+
+    /**
+     * Live until the labelling loop stops on an error or is fenced; ready once the consumer has joined its group.
+     * Never blocks, so a health check answers while the service starts.
+     */
+    public Health health() {
+        LabellingLoop current = loop;
+        if (current == null) {
+            return closed ? Health.stopped() : Health.starting("loading the teacher and connecting to Kafka");
+        }
+        Throwable error = current.fatalError();
+        if (error != null) {
+            return current.fenced() ? Health.fenced(error) : Health.failed(error);
+        }
+        if (!current.isRunning()) {
+            return Health.stopped();
+        }
+        return current.assigned() ? Health.ready("labelling") : Health.starting("joining consumer group " + config.groupId());
     }
 
     /** The teacher labelling the traffic (its id and version are in every soft label); null before start. */

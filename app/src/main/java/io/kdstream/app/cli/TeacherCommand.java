@@ -68,10 +68,10 @@ public final class TeacherCommand {
         public Integer call() throws InterruptedException {
             TeacherConfig config = new TeacherConfig(settings.settings(Map.of()));
             PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
-            MetricsServer metrics = new MetricsServer(config.metricsPort(), registry);
             TeacherService teacher = new TeacherService(config, registry);
-            teacher.start();
-            return ServiceRunner.runUntilStopped("teacher", () -> {
+            MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, teacher::health);
+            ServiceRunner.startOrClose(teacher::start, metrics);
+            return ServiceRunner.runUntilStopped("teacher", teacher::health, () -> {
                 teacher.close();
                 metrics.close();
             });

@@ -11,11 +11,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class TrafficDecoder {
 
     public static final String UNDECODABLE = "undecodable";
+    /** A record whose decoding failed in a way the decoder did not foresee (a bug, or a limit of the JVM). */
+    public static final String UNPROCESSABLE = "unprocessable";
 
     private final TaskContract task;
 
     public TrafficDecoder(TaskContract task) {
         this.task = task;
+    }
+
+    /**
+     * Like {@link #decode}, but whatever decoding throws, even an {@link OutOfMemoryError} from an allocation the
+     * record asked for or a {@link StackOverflowError}, turns the record into a dead letter instead of ending the
+     * poll loop: a poison record must never stop the service, nor stop it again after each restart.
+     */
+    public TrafficRecord decodeOrReject(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return decode(record);
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            return new TrafficRecord.Rejected(record, UNPROCESSABLE, "decoding failed: " + e);
+        }
     }
 
     public TrafficRecord decode(ConsumerRecord<byte[], byte[]> record) {

@@ -98,6 +98,32 @@ class BatchLabellerTest {
         assertThat(registry.get(TeacherMetrics.INFERENCE).timer().count()).isZero();
     }
 
+    @Test
+    void shouldDeadLetterAnArrayBombAndASoftLabelTooLargeToSendInsteadOfFailingTheBatch() {
+        // given an 18-byte event whose shape claims 2,147,483,639 items, and an event with a 900,000-character id
+        byte[] header = java.util.Arrays.copyOf(event("r", Tensors.uint8(new byte[4], 4)), 10);
+        byte[] bomb = java.util.Arrays.copyOf(header, 18);
+        System.arraycopy(new byte[]{0, 0, 0, (byte) 0xEE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, 0, bomb, 10, 8);
+        String hugeId = "x".repeat(900_000);
+        List<TrafficRecord> batch = List.of(
+                decoder.decodeOrReject(record("bomb", bomb)),
+                decoder.decodeOrReject(record("huge", event(hugeId, Tensors.uint8(new byte[4], 4)))),
+                decoder.decodeOrReject(record("r-0", event("r-0", Tensors.uint8(new byte[4], 4)))));
+        DeadLetters deadLetters = new DeadLetters("teacher-service", "dead", registry);
+        BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller("fake", "fake-v1", List.of(), 2f, 2, 0), 2f,
+                "labels", deadLetters, metrics);
+
+        // when
+        BatchLabeller.Output output = labeller.label(batch);
+
+        // then both are dead letters that fit, and the good example is labelled
+        assertThat(output.labels()).isEqualTo(1);
+        assertThat(output.records()).extracting(ProducerRecord::topic).containsExactly("dead", "dead", "labels");
+        assertThat(output.records()).allMatch(r -> r.key().length + r.value().length <= deadLetters.maxPayloadBytes());
+        assertThat(output.records().subList(0, 2)).extracting(r -> Codecs.DEAD_LETTER.decode(r.value()).getReason())
+                .containsExactly("undecodable", BatchLabeller.TOO_LARGE);
+    }
+
     private static byte[] event(String requestId, Tensor input) {
         return Codecs.TRAFFIC_EVENT.encode(new TrafficEvent(requestId, Instant.ofEpochMilli(1), input, null, TrafficSource.SHADOW));
     }
