@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.monitor.drift.DriftProcessor;
 import io.kdstream.monitor.drift.DriftSample;
 import io.kdstream.monitor.freshness.FreshnessEvent;
@@ -61,14 +62,15 @@ public final class MonitorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = config.topics();
         DeadLetters deadLetters = metrics.deadLetters(topics.deadLetters());
-        int classes = config.classCount();
+        TaskContract task = config.task();
+        int classes = task.classCount();
 
         // Every input is read as bytes and decoded here rather than by a deserializer: a bad record becomes a dead
         // letter with its topic, partition and offset, and the monitor carries on.
         KStream<byte[], Prediction> predictions = read(builder, topics.predictions(), "predictions",
                 InputReaders.predictions(classes), deadLetters, topics.deadLetters());
         KStream<byte[], TeacherView> labels = read(builder, topics.softLabels(), "soft-labels",
-                InputReaders.softLabels(classes), deadLetters, topics.deadLetters());
+                InputReaders.softLabels(task), deadLetters, topics.deadLetters());
         KStream<byte[], GroundTruth> truths = read(builder, topics.groundTruth(), "ground-truth",
                 InputReaders.groundTruth(classes), deadLetters, topics.deadLetters());
         KStream<byte[], Checkpoint> manifests = read(builder, topics.checkpoints(), "checkpoints",

@@ -11,12 +11,14 @@ import java.util.Random;
 import java.util.concurrent.Future;
 
 import ai.djl.Device;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Devices;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.Lineage;
@@ -85,6 +87,7 @@ final class TrainingLoop {
     private final MeterRegistry registry;
     private final TrainerMetrics metrics;
     private final Mode mode;
+    private final TaskContract task;
     private final Architecture architecture;
     private final String model;
     private final String checkpointTopic;
@@ -128,6 +131,7 @@ final class TrainingLoop {
         this.registry = registry;
         this.status = status;
         this.mode = config.mode();
+        this.task = config.task();
         this.architecture = config.architecture();
         this.model = config.modelName();
         this.metrics = new TrainerMetrics(registry, model, mode);
@@ -151,8 +155,8 @@ final class TrainingLoop {
         Device device = Devices.choose(config.device(), "student trainer '" + model + "' (" + mode.configName() + " mode)");
         setup = config.studentSetup(device);
         decoder = mode == Mode.TEACHER
-                ? ExampleDecoder.softLabels(architecture.inputSize(), architecture.classes(), config.temperature())
-                : ExampleDecoder.traffic(architecture.inputSize(), architecture.classes());
+                ? ExampleDecoder.softLabels(task, config.temperature())
+                : ExampleDecoder.traffic(task);
         Map<String, Object> kafka = config.kafkaClientSettings();
         String clientId = config.transactionalId();
         publisher = new CheckpointPublisher(new KafkaProducer<>(
@@ -164,7 +168,7 @@ final class TrainingLoop {
             history = CheckpointHistory.read(reader, checkpointTopic, model, auxiliarySuffixes(), STARTUP_TIMEOUT);
         }
         Optional<CheckpointHistory.Restored> restored = history.newest();
-        restored.ifPresent(this::requireSameArchitecture);
+        restored.ifPresent(this::requireSameArchitectureAndTask);
         latestVersion = history.latestVersion();
         liveVersions.putAll(history.liveVersions());
         worker = new TrainingWorker("kd-trainer-" + model + "-steps", config.batchesAhead(), metrics::stepped);
@@ -198,8 +202,8 @@ final class TrainingLoop {
             metrics.resumed(manifest.getVersion(), manifest.getHoldout().getAgreement());
             LOG.info("Resumed model '{}' from checkpoint v{} ({} samples seen) at offsets {}", model, manifest.getVersion(),
                     manifest.getLineage().getSamplesSeen(), lineage.nextOffsets());
-        }, () -> LOG.info("No checkpoint of model '{}' on {}: training {} from scratch, reading from offsets {}",
-                model, checkpointTopic, architecture, lineage.nextOffsets()));
+        }, () -> LOG.info("No checkpoint of model '{}' on {}: training {} for task {} from scratch, reading from offsets {}",
+                model, checkpointTopic, architecture, task.name(), lineage.nextOffsets()));
         status.update(lineage.samplesSeen(), latestVersion);
     }
 
@@ -384,12 +388,12 @@ final class TrainingLoop {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, Integer> written = new HashMap<>();
         CheckpointRecords.Draft main = CheckpointRecords.draft(checkpointTopic, model, version, parentVersion, now,
-                architecture, snapshot.weights(), config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+                architecture, task, snapshot.weights(), config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
         records.addAll(main.records());
         written.put(model, main.manifest().getChunkCount());
         snapshot.auxiliary().forEach((suffix, weights) -> {
             CheckpointRecords.Draft aux = CheckpointRecords.draft(checkpointTopic, model + suffix, version, parentVersion, now,
-                    architecture, weights, config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+                    architecture, task, weights, config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
             records.addAll(aux.records());
             written.put(model + suffix, aux.manifest().getChunkCount());
         });
@@ -509,7 +513,14 @@ final class TrainingLoop {
         };
     }
 
-    private void requireSameArchitecture(CheckpointHistory.Restored restored) {
+    private void requireSameArchitectureAndTask(CheckpointHistory.Restored restored) {
+        String otherTask = task.mismatchWith(TaskContract.ofManifest(restored.manifest().getTask()));
+        if (otherTask != null) {
+            throw new IllegalStateException("checkpoint " + model + " v" + restored.manifest().getVersion() + " on "
+                    + checkpointTopic + " was trained for another task than " + TaskSetting.KEY + " " + task.name() + " ("
+                    + otherTask + "): set " + TaskSetting.KEY + " to its task to continue it, or choose another "
+                    + TrainerConfig.MODEL_NAME);
+        }
         String found = restored.manifest().getArchitecture();
         if (!Architecture.parse(found).equals(architecture)) {
             throw new IllegalStateException("checkpoint " + model + " v" + restored.manifest().getVersion() + " on "

@@ -14,6 +14,7 @@ import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.service.Health;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.labels.SoftLabeller;
 import io.kdstream.teacher.model.Teacher;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The teacher service: reads kd-traffic, labels it in batches with the teacher (or an ensemble) and writes
  * temperature-softened probabilities to kd-soft-labels, exactly once. Records it cannot use go to kd-dead-letters
- * in the same transaction. Several instances with the same {@code group.id} share the traffic partitions.
+ * in the same transaction, among them traffic whose input does not fit the configured task ({@code contract-mismatch}).
+ * A teacher made for another task is refused at start. Several instances with the same {@code group.id} share the traffic partitions.
  */
 public final class TeacherService implements AutoCloseable {
 
@@ -66,7 +68,7 @@ public final class TeacherService implements AutoCloseable {
      * Loads the teacher, connects to Kafka (fencing any earlier instance with the same transactional id) and starts
      * labelling on threads of its own.
      *
-     * @throws IllegalStateException when the teacher cannot be loaded
+     * @throws IllegalStateException when the teacher cannot be loaded or was made for another task than the configured one
      */
     public synchronized void start() {
         if (loop != null) {
@@ -74,6 +76,14 @@ public final class TeacherService implements AutoCloseable {
         }
         Device device = Devices.choose(config.device(), "teacher");
         teacher = teacherLoader.apply(device);
+        TaskContract task = config.task();
+        try {
+            Teachers.requireTask(teacher, task);
+        } catch (IllegalStateException e) {
+            teacher.close();
+            teacher = null;
+            throw e;
+        }
         TeacherMetrics metrics = new TeacherMetrics(registry, teacher.id());
         SoftLabeller softLabeller = new SoftLabeller(teacher.id(), teacher.version(), teacher.members(),
                 config.temperature(), teacher.classes(), config.outputTopK());
@@ -101,14 +111,14 @@ public final class TeacherService implements AutoCloseable {
         producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
 
-        loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(teacher.inputSize()),
+        loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(task),
                 labeller, new Batcher<TrafficRecord>(batchMax, TimeUnit.MILLISECONDS.toNanos(config.batchWaitMs())),
                 config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()), inferenceThreadSetup(config.inferenceThreads()),
                 new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics.labels());
         thread = new Thread(loop, "kd-teacher-" + instanceId);
         thread.start();
-        LOG.info("Teacher service {} labels {} -> {} with {} v{} on {} (T={}, batch<={}, wait {} ms)", instanceId,
-                config.topics().traffic(), config.topics().softLabels(), teacher.id(), teacher.version(), device,
+        LOG.info("Teacher service {} labels {} -> {} with {} v{} for task {} on {} (T={}, batch<={}, wait {} ms)", instanceId,
+                config.topics().traffic(), config.topics().softLabels(), teacher.id(), teacher.version(), task.summary(), device,
                 config.temperature(), batchMax, config.batchWaitMs());
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,7 +70,7 @@ class CheckpointHistoryTest {
 
     private static List<ProducerRecord<byte[], byte[]>> draft(String model, long version, byte[] weights) {
         return CheckpointRecords.draft("kd-checkpoints", model, version, null, Instant.EPOCH, Architecture.FASHION_STUDENT,
-                weights, 1024, LINEAGE, SCORES).records();
+                BuiltInTasks.FASHION_MNIST, weights, 1024, LINEAGE, SCORES).records();
     }
 
     private static void feed(CheckpointHistory history, List<ProducerRecord<byte[], byte[]>> records) {

@@ -1,24 +1,23 @@
 package io.kdstream.teacher.traffic;
 
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.InvalidTensorException;
-import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.TrafficEvent;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.schemas.serde.RecordDecodingException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Decodes traffic records and validates their input tensor against the teacher's input size. */
+/** Decodes traffic records and checks their input tensor against the task the teacher was made for. */
 public final class TrafficDecoder {
 
     public static final String UNDECODABLE = "undecodable";
     /** A record whose decoding failed in a way the decoder did not foresee (a bug, or a limit of the JVM). */
     public static final String UNPROCESSABLE = "unprocessable";
 
-    private final int inputSize;
+    private final TaskContract task;
 
-    /** @param inputSize elements one example must hold (784 for a 28×28 image, whatever its shape) */
-    public TrafficDecoder(int inputSize) {
-        this.inputSize = inputSize;
+    public TrafficDecoder(TaskContract task) {
+        this.task = task;
     }
 
     /**
@@ -42,7 +41,7 @@ public final class TrafficDecoder {
             return new TrafficRecord.Rejected(record, UNDECODABLE, e.getMessage());
         }
         try {
-            return new TrafficRecord.Example(record, event, Tensors.toUnitFloats(event.getInput(), inputSize));
+            return new TrafficRecord.Example(record, event, task.toModelInput(event.getInput()));
         } catch (InvalidTensorException e) {
             return new TrafficRecord.Rejected(record, e.reason(), "request " + event.getRequestId() + ": " + e.getMessage());
         }
