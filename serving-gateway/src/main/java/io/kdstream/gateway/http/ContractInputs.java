@@ -57,17 +57,20 @@ final class ContractInputs {
     }
 
     /**
-     * Reads exactly {@code count} values from a flat or nested array (an Open Inference Protocol tensor's data).
+     * Reads exactly {@code count} values from a flat or nested array (an Open Inference Protocol tensor's data),
+     * counting them before anything is allocated, so a claimed shape larger than the data costs nothing.
      *
      * @throws ApiException 400 when the array holds another number of values, naming both
      */
-    static void readExactly(JsonNode node, String path, TaskContract task, float[] target, int count) {
-        int found = countLeaves(node, count);
+    static float[] readExactly(JsonNode node, String path, TaskContract task, long count) {
+        long found = countLeaves(node, count);
         if (found != count) {
             throw ApiException.badRequest("bad-shape", path + " holds " + (found > count ? "more than " + count : found)
                     + " values but its shape needs " + count);
         }
-        readValues(node, path, task, target, 0);
+        float[] values = new float[(int) count];
+        readValues(node, path, task, values, 0);
+        return values;
     }
 
     /** One value on the model's scale: a finite number inside a bounded range. */
@@ -175,11 +178,11 @@ final class ContractInputs {
     }
 
     /** Leaves of a nested array, counting no further than one past {@code limit}. */
-    private static int countLeaves(JsonNode node, int limit) {
+    private static long countLeaves(JsonNode node, long limit) {
         if (!node.isArray()) {
             return 1;
         }
-        int count = 0;
+        long count = 0;
         for (JsonNode element : node) {
             count += countLeaves(element, limit - count);
             if (count > limit) {

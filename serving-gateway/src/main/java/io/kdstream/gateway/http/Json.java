@@ -55,7 +55,7 @@ final class Json {
         }
         try {
             InputStream in = ctx.req().getInputStream();
-            byte[] body = in.readNBytes(maxBytes + 1);
+            byte[] body = in.readNBytes(maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1);
             if (body.length > maxBytes) {
                 throw bodyTooLarge(ctx, maxBytes);
             }

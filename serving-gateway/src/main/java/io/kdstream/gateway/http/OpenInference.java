@@ -67,13 +67,13 @@ final class OpenInference {
         String id = id(root.get("id"));
         JsonNode tensor = singleInput(root.get("inputs"), task);
         int rows = rowCount(tensor.get("shape"), task);
-        float[] data = new float[rows * task.inputSize()];
+        long count = (long) rows * task.inputSize();
         JsonNode values = tensor.get("data");
         if (values == null || !values.isArray()) {
-            throw ApiException.badRequest("bad-data", "inputs[0].data must be an array of " + data.length + " numbers but is "
+            throw ApiException.badRequest("bad-data", "inputs[0].data must be an array of " + count + " numbers but is "
                     + (values == null ? "missing" : ContractInputs.kind(values)));
         }
-        ContractInputs.readExactly(values, "inputs[0].data", task, data, data.length);
+        float[] data = ContractInputs.readExactly(values, "inputs[0].data", task, count);
         Set<String> wanted = requestedOutputs(root.get("outputs"));
         List<String> requestIds = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {

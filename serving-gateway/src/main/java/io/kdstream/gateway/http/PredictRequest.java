@@ -69,9 +69,16 @@ public record PredictRequest(TaskContract task, float[] rows, int count, List<St
         if (count > maxRows) {
             throw tooManyRows(field, count, maxRows);
         }
+        // Row by row, so memory follows what the body really holds, not what its row count claims.
+        List<float[]> read = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            float[] row = new float[size];
+            ContractInputs.readInput(inputs.get(i), field + "[" + i + "]", task, row, 0);
+            read.add(row);
+        }
         float[] rows = new float[count * size];
         for (int i = 0; i < count; i++) {
-            ContractInputs.readInput(inputs.get(i), field + "[" + i + "]", task, rows, i * size);
+            System.arraycopy(read.get(i), 0, rows, i * size, size);
         }
         return new PredictRequest(task, rows, count, requestIds(root.get("requestIds"), count), true);
     }
