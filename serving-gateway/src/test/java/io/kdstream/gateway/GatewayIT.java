@@ -110,14 +110,10 @@ class GatewayIT {
     @Test
     void shouldCopyShadowTrafficToTheTrafficTopic() throws Exception {
         byte[] good = TestCheckpoints.trainedWeights();
-        Map<String, Object> settings = new HashMap<>(settings());
-        settings.put(GatewayConfig.MODEL_NAME, "shadowed");
-        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
         try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
-             Gateway gateway = new Gateway(new GatewayConfig(settings), CommonMetrics.prometheusRegistry())) {
+             Gateway gateway = new Gateway(shadowingEverything("shadowed", Map.of()), CommonMetrics.prometheusRegistry())) {
             gateway.start();
-            publisher.publish(TestCheckpoints.manifest("shadowed", 1, good, 0.8f, io.kdstream.core.model.WeightsCodec.sha256(good),
-                    CheckpointPublisher.chunkCount(good)), good);
+            publisher.publish(manifest("shadowed", 1, good), good);
             Eventually.await("a model served", PATIENCE, gateway::servedVersion, v -> v == 1);
 
             // when a client is answered
@@ -137,21 +133,16 @@ class GatewayIT {
         // given a gateway whose task setting pins tabular-rbf
         byte[] tabular = TestCheckpoints.tabularWeights();
         byte[] fashion = TestCheckpoints.trainedWeights();
-        Map<String, Object> settings = new HashMap<>(settings());
-        settings.put(GatewayConfig.MODEL_NAME, "tabular");
-        settings.put(GatewayConfig.TASK, "tabular-rbf");
-        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
         try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
-             Gateway gateway = new Gateway(new GatewayConfig(settings), CommonMetrics.prometheusRegistry())) {
+             Gateway gateway = new Gateway(shadowingEverything("tabular", Map.of(GatewayConfig.TASK, "tabular-rbf")),
+                     CommonMetrics.prometheusRegistry())) {
             gateway.start();
 
             // when a Fashion-MNIST checkpoint, a tabular one and another Fashion-MNIST one arrive on kd-checkpoints
-            publisher.publish(TestCheckpoints.manifest("tabular", 1, fashion, 0.9f, io.kdstream.core.model.WeightsCodec.sha256(fashion),
-                    CheckpointPublisher.chunkCount(fashion)), fashion);
+            publisher.publish(manifest("tabular", 1, fashion), fashion);
             publisher.publish(TestCheckpoints.tabularManifest("tabular", 2, tabular, 0.8f), tabular);
             Eventually.await("the tabular version served", PATIENCE, gateway::servedVersion, v -> v == 2);
-            publisher.publish(TestCheckpoints.manifest("tabular", 3, fashion, 0.9f, io.kdstream.core.model.WeightsCodec.sha256(fashion),
-                    CheckpointPublisher.chunkCount(fashion)), fashion);
+            publisher.publish(manifest("tabular", 3, fashion), fashion);
 
             // then both Fashion-MNIST checkpoints are refused with task-mismatch and the reason in GET /v1/models
             Eventually.await("version 3 decided", PATIENCE, () -> get(gateway, "/v1/models").body.get("versions"),
@@ -205,6 +196,21 @@ class GatewayIT {
                 return null;
             }, java.util.Objects::nonNull);
         }
+    }
+
+    /** A Fashion-MNIST manifest of {@code model}, chunked as the publisher chunks. */
+    private static Checkpoint manifest(String model, long version, byte[] weights) {
+        return TestCheckpoints.manifest(model, version, weights, 0.8f, io.kdstream.core.model.WeightsCodec.sha256(weights),
+                CheckpointPublisher.chunkCount(weights));
+    }
+
+    /** A gateway of its own model name that shadows every answer, with {@code extra} settings. */
+    private static GatewayConfig shadowingEverything(String modelName, Map<String, Object> extra) {
+        Map<String, Object> settings = new HashMap<>(settings());
+        settings.put(GatewayConfig.MODEL_NAME, modelName);
+        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
+        settings.putAll(extra);
+        return new GatewayConfig(settings);
     }
 
     private static Checkpoint manifest(long version, byte[] weights, float agreement) {

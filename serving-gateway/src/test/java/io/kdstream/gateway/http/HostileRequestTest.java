@@ -88,6 +88,18 @@ class HostileRequestTest {
     }
 
     @Test
+    void shouldRefuseAHundredThousandNestedLevelsAs400WhateverTheBodyLimit() {
+        byte[] deep = ("{\"input\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}").getBytes(StandardCharsets.UTF_8);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.readObject(deep, Json.mapper(), "{}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error()).isEqualTo("too-deep");
+                    assertThat(e.detail()).contains("nesting depth limit of " + Json.MAX_NESTING_DEPTH);
+                });
+    }
+
+    @Test
     void shouldRefuseMoreRowsThanTheCapNamingTheLimitOnBothProtocols() {
         String rows = String.join(",", java.util.Collections.nCopies(ApiHarness.MAX_ROWS + 1, "[0.5]"));
 
