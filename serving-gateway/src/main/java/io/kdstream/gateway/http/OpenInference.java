@@ -27,7 +27,8 @@ import io.kdstream.gateway.models.ServedModel;
  */
 final class OpenInference {
 
-    static final String PREFIX = "/v2";
+    /** Paths of the protocol's routes start so; their errors take the protocol's form. */
+    static final String PREFIX = "/v2/";
     static final String INPUT = "input";
     static final String PROBABILITIES = "probabilities";
     static final String CLASS = "class";
