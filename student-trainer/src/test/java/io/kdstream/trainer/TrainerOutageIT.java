@@ -44,7 +44,7 @@ class TrainerOutageIT {
             String bootstrap = broker.bootstrapServers();
             LabelStream stream = LabelStream.of(LABELS, 2000, 400, 50);
             List<ProducerRecord<byte[], byte[]>> records = stream.records();
-            int half = records.size() / 2;
+            int third = records.size() / 3;
             TrainerConfig config = new TrainerConfig(Map.ofEntries(Map.entry("bootstrap.servers", bootstrap),
                     Map.entry("batch.size", "32"), Map.entry("checkpoint.interval.ms", "300"), Map.entry("device", "cpu"),
                     Map.entry("kafka.transaction.timeout.ms", "8000"), Map.entry("kafka.max.block.ms", "4000"),
@@ -53,16 +53,19 @@ class TrainerOutageIT {
             try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
                 trainer.start();
 
-                // given a trainer that has checkpointed the first half of the stream
-                TopicData.produce(bootstrap, records.subList(0, half));
-                Eventually.await("a checkpoint of the first half", TIMEOUT,
-                        () -> CheckpointTopic.read(bootstrap, "kd-checkpoints", "student").consumedOf(LABELS), consumed -> consumed == half);
+                // given a trainer that has checkpointed the first third of the stream
+                TopicData.produce(bootstrap, records.subList(0, third));
+                Eventually.await("a checkpoint of the first third", TIMEOUT,
+                        () -> CheckpointTopic.read(bootstrap, "kd-checkpoints", "student").consumedOf(LABELS), consumed -> consumed == third);
 
-                // when the broker goes away for longer than every timeout and comes back with its data
+                // when the second third arrives and the broker goes away while it is trained on and checkpointed (for
+                // longer than every timeout), then comes back with its data, and the last third arrives
+                TopicData.produce(bootstrap, records.subList(third, 2 * third));
+                Thread.sleep(500);
                 broker.close();
                 Thread.sleep(OUTAGE.toMillis());
                 broker = EmbeddedKafkaBroker.start(brokerDir, port, false);
-                TopicData.produce(bootstrap, records.subList(half, records.size()));
+                TopicData.produce(bootstrap, records.subList(2 * third, records.size()));
 
                 // then the trainer goes on by itself, and its newest checkpoint counts every record once
                 Eventually.await("a checkpoint covering every record", TIMEOUT,
