@@ -51,9 +51,10 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         Device device = Devices.choose(config.device(), "the serving gateway");
         ModelSlot slot = new ModelSlot();
-        this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device), slot,
+        this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device,
+                config.task().orElse(null)), slot,
                 config.modelsRetained(), metrics);
-        this.batcher = new MicroBatcher(slot, PromotionGates.INPUT_SIZE, config.batchMax(), config.batchWait(),
+        this.batcher = new MicroBatcher(slot, config.batchMax(), config.batchWait(),
                 config.batchQueueCapacity(), metrics);
         Producer<byte[], byte[]> producer = AnswerCopier.newProducer(config.kafkaClientSettings());
         this.producerMetrics = new KafkaClientMetrics(producer);

@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.kdstream.core.config.ServiceConfig;
+import io.kdstream.core.task.InvalidTaskException;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.task.TaskFiles;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -36,6 +40,7 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String COPY_BUFFER_RECORDS = "copy.buffer.records";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String DEVICE = "device";
+    public static final String TASK = "task";
 
     /** The smallest body that can hold one 784-value input written with a few decimals. */
     static final int MIN_BODY_BYTES = 16 * 1024;
@@ -90,7 +95,11 @@ public final class GatewayConfig extends ServiceConfig {
                         "Bearer token of the admin routes (rollback, pin); empty turns them off (404). At least "
                                 + MIN_ADMIN_TOKEN_CHARS + " characters.")
                 .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.LOW,
-                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.");
+                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.")
+                .define(TASK, Type.STRING, "", Importance.MEDIUM,
+                        "The only task served: a built-in task's name (fashion-mnist, tabular-rbf) or a task file; "
+                                + "checkpoints of any other task are refused (task-mismatch). Empty follows the task of the "
+                                + "first good checkpoint. Either way one gateway serves one task for its whole life.");
     }
 
     @Override
@@ -108,6 +117,13 @@ public final class GatewayConfig extends ServiceConfig {
         if (!token.isEmpty() && token.length() < MIN_ADMIN_TOKEN_CHARS) {
             problems.add(ADMIN_TOKEN + " has " + token.length() + " characters but needs at least " + MIN_ADMIN_TOKEN_CHARS
                     + ": use a longer random token, or leave it empty to turn the admin routes off");
+        }
+        if (!getString(TASK).isBlank()) {
+            try {
+                TaskFiles.resolve(getString(TASK));
+            } catch (InvalidTaskException e) {
+                problems.add(TASK + ": " + e.getMessage());
+            }
         }
         if (topics().traffic().equals(topics().predictions())) {
             problems.add(TOPIC_TRAFFIC + " and " + TOPIC_PREDICTIONS + " are both '" + topics().traffic()
@@ -180,5 +196,11 @@ public final class GatewayConfig extends ServiceConfig {
 
     public String device() {
         return getString(DEVICE);
+    }
+
+    /** The task the {@value #TASK} setting pins, or empty to follow the first good checkpoint's. */
+    public Optional<TaskContract> task() {
+        String task = getString(TASK);
+        return task.isBlank() ? Optional.empty() : Optional.of(TaskFiles.resolve(task));
     }
 }

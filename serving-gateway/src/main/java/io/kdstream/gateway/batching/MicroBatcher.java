@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * completes every request with its rows and the version that answered. Under light load a call holds one request;
  * as load grows calls fill up, so throughput grows with it. The queue is bounded: when it is full, {@link #submit}
  * refuses at once instead of letting latency grow without limit.
+ *
+ * <p>Rows are sized by the served model's task contract. The gates refuse checkpoints of another task, so that size
+ * does not change while the gateway runs; a row of another size fails its request alone.
  */
 public final class MicroBatcher implements AutoCloseable {
 
@@ -42,15 +45,13 @@ public final class MicroBatcher implements AutoCloseable {
     private final ModelSlot slot;
     private final int maxBatch;
     private final long maxWaitNanos;
-    private final int inputSize;
     private final GatewayMetrics metrics;
     private final BlockingQueue<Job> queue;
     private final Thread worker;
     private volatile boolean running = true;
 
-    public MicroBatcher(ModelSlot slot, int inputSize, int maxBatch, Duration maxWait, int capacity, GatewayMetrics metrics) {
+    public MicroBatcher(ModelSlot slot, int maxBatch, Duration maxWait, int capacity, GatewayMetrics metrics) {
         this.slot = slot;
-        this.inputSize = inputSize;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
         this.metrics = metrics;
@@ -69,8 +70,8 @@ public final class MicroBatcher implements AutoCloseable {
      * @throws OverloadedException when the queue is full
      */
     public CompletableFuture<Answer> submit(float[] rows, int count) {
-        if (rows.length != count * inputSize) {
-            throw new IllegalArgumentException("expected " + count + " × " + inputSize + " values but found " + rows.length);
+        if (count <= 0 || rows.length % count != 0) {
+            throw new IllegalArgumentException("expected " + count + " rows of equal size but found " + rows.length + " values");
         }
         Job job = new Job(rows, count, new CompletableFuture<>());
         if (!running || !queue.offer(job)) {
@@ -120,6 +121,17 @@ public final class MicroBatcher implements AutoCloseable {
             if (lease == null) {
                 batch.forEach(job -> job.answer().completeExceptionally(new NoModelException()));
                 return;
+            }
+            int inputSize = lease.model().classifier().inputSize();
+            List<Job> misfits = batch.stream().filter(job -> job.rows().length != job.count() * inputSize).toList();
+            if (!misfits.isEmpty()) {
+                misfits.forEach(job -> job.answer().completeExceptionally(new IllegalArgumentException("a request's rows have "
+                        + job.rows().length / job.count() + " values but the served model takes " + inputSize)));
+                batch = batch.stream().filter(job -> !misfits.contains(job)).toList();
+                rows = batch.stream().mapToInt(Job::count).sum();
+                if (batch.isEmpty()) {
+                    return;
+                }
             }
             float[] inputs = new float[rows * inputSize];
             int offset = 0;

@@ -43,7 +43,7 @@ class MicroBatcherTest {
     void shouldMergeWaitingRequestsIntoModelCallsOfAtMostTheMaximumBatch() throws Exception {
         // given a served model and ten single-input requests already waiting
         serve();
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(50), 64, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(50), 64, metrics);
         List<CompletableFuture<MicroBatcher.Answer>> answers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             answers.add(batcher.submit(TestCheckpoints.image(i), 1));
@@ -70,7 +70,7 @@ class MicroBatcherTest {
     @Test
     void shouldRunARequestLargerThanTheMaximumBatchInOneCallOfItsOwn() throws Exception {
         serve();
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 64, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 64, metrics);
         CompletableFuture<MicroBatcher.Answer> small = batcher.submit(TestCheckpoints.image(0), 1);
         CompletableFuture<MicroBatcher.Answer> large = batcher.submit(new float[6 * 784], 6);
 
@@ -83,7 +83,7 @@ class MicroBatcherTest {
 
     @Test
     void shouldRefuseAtOnceWhenTheQueueIsFull() {
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 2, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 2, metrics);
         batcher.submit(new float[784], 1);
         batcher.submit(new float[784], 1);
 
@@ -94,7 +94,7 @@ class MicroBatcherTest {
 
     @Test
     void shouldFailRequestsWithNoModelWhileNoneIsServed() {
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 8, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 8, metrics);
         batcher.start();
 
         CompletableFuture<MicroBatcher.Answer> answer = batcher.submit(new float[784], 1);

@@ -46,7 +46,7 @@ final class ApiHarness implements AutoCloseable {
     ApiHarness(String adminToken) {
         ModelSlot slot = new ModelSlot();
         models = new ModelManager(new PromotionGates(0.6, 0.05, Device.cpu()), slot, 3, metrics);
-        batcher = new MicroBatcher(slot, 784, 8, Duration.ofMillis(1), 64, metrics);
+        batcher = new MicroBatcher(slot, 8, Duration.ofMillis(1), 64, metrics);
         copier = new AnswerCopier(producer, "kd-traffic", "kd-predictions", 0.5, 1.0, 128, metrics);
         app = new HttpApi(models, batcher, copier, registry, metrics, adminToken, "student", Duration.ofSeconds(10))
                 .create(MAX_BODY);
