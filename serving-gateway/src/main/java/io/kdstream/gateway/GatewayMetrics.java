@@ -83,8 +83,10 @@ public final class GatewayMetrics {
 
     /** Reports the size of the gate's sample of recent labelled examples. */
     public void gateExamples(java.util.function.IntSupplier held) {
+        // A strong reference: the supplier is usually a method reference nothing else holds on to.
         Gauge.builder(GATE_EXAMPLES, held, supplier -> supplier.getAsInt())
                 .description("Recent teacher-labelled examples held for the paired gate")
+                .strongReference(true)
                 .register(registry);
     }
 

@@ -47,7 +47,8 @@ class PairedGateTest {
         assertThat(judgement.report().candidateAgreement()).isEqualTo(1.0);
         assertThat(judgement.report().difference()).isEqualTo(new PairedDifference(400, 0, 0));
         assertThat(judgement.report().candidateAccuracy()).isBetween(0.1, 1.0).isEqualTo(judgement.report().servedAccuracy());
-        assertThat(judgement.report().classes()).extracting(PairedGate.ClassComparison::className).contains("T-shirt/top");
+        assertThat(judgement.report().classes()).extracting(PairedGate.ClassComparison::className).isNotEmpty()
+                .isSubsetOf(io.kdstream.core.task.BuiltInTasks.FASHION_MNIST.classNames());
     }
 
     @Test
@@ -63,7 +64,7 @@ class PairedGateTest {
     void shouldRefuseACandidateWhoseWorstClassCollapsesAndNameTheClass() {
         // given an overall allowance so wide that only the per-class check can refuse
         PairedGate.Settings lenient = new PairedGate.Settings(300, 1000, Duration.ZERO, 0.5, 0.05, 5, 2.0, 0.0);
-        int collapsed = mostCommonTeacherClass();
+        int collapsed = rarestTeacherClassWithAtLeast(20);
 
         PairedGate.Judgement judgement = judge(new PairedGate(new RecentExamples(1), "kd-soft-labels", lenient),
                 GateExamples.withoutClasses(good, collapsed), sample);
@@ -102,11 +103,9 @@ class PairedGateTest {
 
         assertThat(gate.judge(manifest, candidate, null, null, sample).passed()).isTrue();
         assertThat(gate.judge(manifest, candidate, null, null, sample.subList(0, 10)).passed()).isTrue();
-        PairedGate strict = new PairedGate(new RecentExamples(1), "kd-soft-labels",
-                new PairedGate.Settings(300, 1000, Duration.ZERO, 0.01, 0.05, 20, 2.0, 1.0));
         candidate.close();
-        candidate = load(GateExamples.withoutClasses(good, 0));
-        assertThat(strict.judge(manifest, candidate, null, null, sample).reason()).isEqualTo(RefusalReasons.BELOW_FLOOR);
+        candidate = load(GateExamples.withoutClasses(good, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+        assertThat(gate.judge(manifest, candidate, null, null, sample).reason()).isEqualTo(RefusalReasons.BELOW_FLOOR);
     }
 
     private PairedGate.Judgement judge(PairedGate gate, byte[] candidateWeights, List<LabelledExample> examples) {
@@ -115,14 +114,17 @@ class PairedGateTest {
                 new java.util.ArrayList<>(examples));
     }
 
-    private int mostCommonTeacherClass() {
+    /** A class the served model answers often enough to be judged, yet rarely enough that overall agreement holds up. */
+    private int rarestTeacherClassWithAtLeast(int examples) {
         int[] counts = new int[10];
         sample.forEach(example -> counts[example.teacherClass()]++);
-        int best = 0;
-        for (int k = 1; k < counts.length; k++) {
-            best = counts[k] > counts[best] ? k : best;
+        int rarest = -1;
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] >= examples && (rarest < 0 || counts[k] < counts[rarest])) {
+                rarest = k;
+            }
         }
-        return best;
+        return rarest;
     }
 
     private static Classifier load(byte[] weights) {
