@@ -30,11 +30,12 @@ SLOW = "5m"
 # Alert thresholds drawn on the panels, with the alert whose expression must contain the same number.
 AGREEMENT_FLOOR = (0.85, "KdAgreementLow")
 KL_CEILING = (0.5, "KdKlHigh")
+CLASS_AGREEMENT_FLOOR = (0.6, "KdClassAgreementLow")
 PSI_CEILING = (0.25, "KdTrafficDrift")
 CHECKPOINT_AGE_LIMIT = (600, "KdCheckpointStale")
 LAG_LIMIT = (1000, "KdTrainerLagGrowing")
 ERROR_RATIO_LIMIT = (0.05, "KdGatewayErrors")
-THRESHOLDS = [AGREEMENT_FLOOR, KL_CEILING, PSI_CEILING, CHECKPOINT_AGE_LIMIT, LAG_LIMIT, ERROR_RATIO_LIMIT]
+THRESHOLDS = [AGREEMENT_FLOOR, KL_CEILING, CLASS_AGREEMENT_FLOOR, PSI_CEILING, CHECKPOINT_AGE_LIMIT, LAG_LIMIT, ERROR_RATIO_LIMIT]
 
 GREEN, ORANGE, RED, BLUE = "green", "orange", "red", "blue"
 
@@ -347,6 +348,19 @@ def quality():
                 (or_zero(f"sum by (reason) ({rate('kd_monitor_unmatched_total')})", reason="none"),
                  "unmatched: {{reason}}"),
             ], "recps"),
+        ]),
+        (400, "Per class (bias transfer)", [
+            timeseries(15, "Agreement by class", "Of the requests the teacher puts in each class, the share "
+                       "the student also puts there, over the monitor's window: a student can match the "
+                       "teacher on average while one class falls apart. The dashed line is the "
+                       "KdClassAgreementLow floor.", [
+                ("min by (class) (kd_monitor_class_agreement_ratio)", "{{class}}"),
+            ], "percentunit", thresholds=low_is_bad(CLASS_AGREEMENT_FLOOR), max_value=1),
+            timeseries(16, "Class frequency: teacher and student", "Share of joined requests in each class "
+                       "by the teacher's and by the student's top class. A class the student answers far "
+                       "less often than the teacher is the one it is losing.", [
+                ("max by (class, distribution) (kd_monitor_class_frequency_ratio)", "{{distribution}}: {{class}}"),
+            ], "percentunit", max_value=1),
         ]),
     ])
 

@@ -2,8 +2,12 @@ package io.kdstream.monitor;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 import io.kdstream.core.kafka.DeadLetters;
@@ -37,6 +41,10 @@ public final class MonitorMetrics {
     public static final String DRIFT_JS = "kd.monitor.drift.js";
     public static final String TEACHER_ENTROPY = "kd.monitor.teacher.entropy";
     public static final String FRESHNESS = "kd.monitor.freshness";
+    public static final String CLASS_AGREEMENT = "kd.monitor.class.agreement";
+    public static final String CLASS_FREQUENCY = "kd.monitor.class.frequency";
+    /** Classes with gauges of their own at most; beyond it only the worst by agreement have them. */
+    public static final int MAX_CLASS_GAUGES = 50;
 
     public static final String NO_LABEL = "no_label";
     public static final String DUPLICATE = "duplicate";
@@ -59,6 +67,7 @@ public final class MonitorMetrics {
     private final Figure teacherEntropy = new Figure();
     private final TreeMap<Long, VersionFigures> versions = new TreeMap<>();
     private final ArrayDeque<Double> freshnessSeconds = new ArrayDeque<>();
+    private final Map<String, ClassFigures> classFigures = new HashMap<>();
 
     public MonitorMetrics(MeterRegistry registry, int versionsKept) {
         this.registry = registry;
@@ -191,6 +200,36 @@ public final class MonitorMetrics {
                 .register(registry);
     }
 
+    /**
+     * Publishes per-class agreement and both models' class frequencies over the quality window. Tags are the task's
+     * class names, so the series are bounded by the class count; with more than {@value #MAX_CLASS_GAUGES} classes only
+     * the {@value #MAX_CLASS_GAUGES} with the lowest agreement keep gauges, the others' are removed.
+     */
+    public synchronized void perClass(List<String> classNames, double[] agreement, double[] teacherFrequency,
+                                      double[] studentFrequency) {
+        List<Integer> shown = new ArrayList<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            shown.add(c);
+        }
+        if (shown.size() > MAX_CLASS_GAUGES) {
+            // NaN (too few matches yet) sorts last: those classes are not the worst known
+            shown.sort(Comparator.comparingDouble(c -> Double.isNaN(agreement[c]) ? Double.MAX_VALUE : agreement[c]));
+            shown = shown.subList(0, MAX_CLASS_GAUGES);
+        }
+        Map<String, ClassFigures> kept = new HashMap<>();
+        for (int c : shown) {
+            String name = classNames.get(c);
+            ClassFigures figures = classFigures.containsKey(name) ? classFigures.remove(name) : new ClassFigures(name);
+            figures.agreement.set(agreement[c]);
+            figures.teacherFrequency.set(teacherFrequency[c]);
+            figures.studentFrequency.set(studentFrequency[c]);
+            kept.put(name, figures);
+        }
+        classFigures.values().forEach(figures -> figures.meters.forEach(registry::remove));
+        classFigures.clear();
+        classFigures.putAll(kept);
+    }
+
     /** A figure a gauge reads; NaN until first set. */
     private static final class Figure {
         private volatile double value = Double.NaN;
@@ -201,6 +240,29 @@ public final class MonitorMetrics {
 
         void set(double value) {
             this.value = value;
+        }
+    }
+
+    /** The gauges of one class, and the meters to remove when it leaves the worst shown. */
+    private final class ClassFigures {
+        final Figure agreement = new Figure();
+        final Figure teacherFrequency = new Figure();
+        final Figure studentFrequency = new Figure();
+        final List<Meter> meters;
+
+        ClassFigures(String name) {
+            meters = List.of(
+                    Gauge.builder(CLASS_AGREEMENT, agreement, Figure::get).baseUnit("ratio").tag("class", name)
+                            .description("Share of the teacher's top class that the student also answers, over the quality window")
+                            .register(registry),
+                    Gauge.builder(CLASS_FREQUENCY, teacherFrequency, Figure::get).baseUnit("ratio").tag("class", name)
+                            .tag("distribution", TEACHER)
+                            .description("Share of joined requests whose top class is this one, over the quality window")
+                            .register(registry),
+                    Gauge.builder(CLASS_FREQUENCY, studentFrequency, Figure::get).baseUnit("ratio").tag("class", name)
+                            .tag("distribution", STUDENT)
+                            .description("Share of joined requests whose top class is this one, over the quality window")
+                            .register(registry));
         }
     }
 

@@ -1,10 +1,13 @@
 package io.kdstream.monitor;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.task.TaskContract;
+import io.kdstream.monitor.classes.ClassPair;
+import io.kdstream.monitor.classes.PerClassProcessor;
 import io.kdstream.monitor.drift.DriftProcessor;
 import io.kdstream.monitor.drift.DriftSample;
 import io.kdstream.monitor.freshness.FreshnessEvent;
@@ -47,6 +50,7 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  *                 │      soft labels' true labels ──────┴─▶ score once per request ─────┘
  *                 ├─ top class ─┐
  * kd-soft-labels ─┴─ top class ─┴─▶ [drift] ─▶ PSI, JS vs reference, teacher entropy
+ * kd-predictions ⋈ kd-soft-labels ─▶ (teacher class, student class) ─▶ [classes] ─▶ per-class agreement, frequencies
  * kd-predictions (new version) ─┐
  * kd-checkpoints (manifests) ───┴─▶ [freshness] ─▶ kd.monitor.freshness
  * every input: undecodable or invalid ─▶ kd-dead-letters
@@ -77,6 +81,7 @@ public final class MonitorTopology {
                 InputReaders.manifests(), deadLetters, topics.deadLetters());
 
         quality(builder, config, metrics, predictions, labels, truths);
+        perClass(builder, config, metrics, predictions, labels);
         drift(builder, config, metrics, predictions, labels);
         freshness(builder, metrics, predictions, manifests);
         return builder.build();
@@ -127,6 +132,22 @@ public final class MonitorTopology {
                 .repartition(Repartitioned.with(Serdes.Long(), Quality.SERDE).withName("quality"))
                 .process(() -> new QualityProcessor(metrics, config.qualityWindow(), MonitorConfig.STEPS_PER_WINDOW),
                         Named.as("quality-window"), QualityProcessor.STORE);
+    }
+
+    private static void perClass(StreamsBuilder builder, MonitorConfig config, MonitorMetrics metrics,
+                                 KStream<byte[], Prediction> predictions, KStream<byte[], TeacherView> labels) {
+        // Its own join, so the quality path stays as it is; per-class counts are global to the model, so they meet
+        // in one task like the drift histograms, reduced to two class indices per request first.
+        KStream<String, ClassPair> pairs = predictions.join(labels,
+                (prediction, label) -> new ClassPair(label.teacherClass(), prediction.getTopClass()),
+                JoinWindows.ofTimeDifferenceAndGrace(config.joinWindow(), config.joinGrace()),
+                StreamJoined.with(Serdes.ByteArray(), Codecs.PREDICTION, TeacherView.SERDE)
+                        .withName("class-join").withStoreName("class-join"))
+                .map((id, pair) -> KeyValue.pair(PerClassProcessor.SERIES, pair), Named.as("class-pairs"));
+        builder.addStateStore(PerClassProcessor.storeBuilder(config.qualityWindow(), MonitorConfig.STEPS_PER_WINDOW));
+        pairs.repartition(Repartitioned.with(Serdes.String(), ClassPair.SERDE).withName("classes").withNumberOfPartitions(1))
+                .process(() -> new PerClassProcessor(metrics, config.classNames(), config.qualityWindow(),
+                        MonitorConfig.STEPS_PER_WINDOW), Named.as("class-window"), PerClassProcessor.STORE);
     }
 
     private static void drift(StreamsBuilder builder, MonitorConfig config, MonitorMetrics metrics,

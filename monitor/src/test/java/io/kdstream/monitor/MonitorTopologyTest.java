@@ -275,6 +275,32 @@ class MonitorTopologyTest {
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
+    /**
+     * 25 requests the teacher calls class 0, of which the student calls 20 class 0 and 5 class 1, then 5 the teacher
+     * calls class 1 and the student too. Class 0: agreement 20/25 = 0.8; class 1 has 5 < 20 teacher matches, so no
+     * agreement yet. Frequencies over the 30: teacher 25/30 and 5/30, student 20/30 and 10/30, class 2 none.
+     */
+    @Test
+    void shouldPublishAgreementAndBothModelsClassFrequenciesPerClass() {
+        start();
+        for (int i = 0; i < 30; i++) {
+            String id = "c" + i;
+            int teacherClass = i < 25 ? 0 : 1;
+            int studentClass = i < 20 ? 0 : 1;
+            float[] student = {0.1f, 0.1f, 0.1f};
+            student[studentClass] = 0.8f;
+            predictions.pipeInput(key(id), prediction(id, T0, 7, student[0], student[1], student[2]), T0.plusMillis(10L * i));
+            label(id, 10L * i + 5, teacherClass);
+        }
+
+        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "class-0")).isCloseTo(0.8, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "class-1")).isNaN();
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-0", "distribution", "teacher")).isCloseTo(25.0 / 30, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-1", "distribution", "student")).isCloseTo(10.0 / 30, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-2", "distribution", "teacher")).isZero();
+        assertThat(registry.find(MonitorMetrics.CLASS_AGREEMENT).gauges()).hasSize(3);
+    }
+
     private void label(String requestId, long offsetMs, int topClass) {
         labels.pipeInput(key(requestId), softLabelOfClass(requestId, T0.plusMillis(offsetMs), topClass, 3), T0.plusMillis(offsetMs));
     }

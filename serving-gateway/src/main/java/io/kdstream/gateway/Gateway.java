@@ -11,9 +11,12 @@ import io.kdstream.core.model.Devices;
 import io.kdstream.core.service.Health;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.checkpoints.CheckpointFollower;
+import io.kdstream.gateway.examples.RecentExamples;
+import io.kdstream.gateway.examples.SoftLabelTail;
 import io.kdstream.gateway.http.HttpApi;
 import io.kdstream.gateway.models.ModelManager;
 import io.kdstream.gateway.models.ModelSlot;
+import io.kdstream.gateway.models.PairedGate;
 import io.kdstream.gateway.models.PromotionGates;
 import io.kdstream.gateway.models.VersionRecord;
 import io.kdstream.gateway.traffic.AnswerCopier;
@@ -29,7 +32,8 @@ import org.apache.kafka.clients.producer.Producer;
  * answers predictions over HTTP with micro-batching, and copies answered traffic to Kafka for the teacher and the
  * monitor.
  *
- * <p>Reads kd-checkpoints (from the start, no consumer group); writes kd-traffic (shadow copies), kd-predictions
+ * <p>Reads kd-checkpoints (from the start, no consumer group) and the tail of kd-soft-labels (no consumer group, for
+ * the paired gate's recent examples); writes kd-traffic (shadow copies), kd-predictions
  * and kd-dead-letters. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
  */
 public final class Gateway implements AutoCloseable {
@@ -42,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final MicroBatcher batcher;
     private final AnswerCopier copier;
     private final CheckpointFollower follower;
+    private final SoftLabelTail labelTail;
     private final KafkaClientMetrics producerMetrics;
     private final KafkaClientMetrics consumerMetrics;
     private final Javalin http;
@@ -52,9 +57,19 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         Device device = Devices.choose(config.device(), "the serving gateway");
         ModelSlot slot = new ModelSlot();
+        PairedGate pairedGate = null;
+        if (config.pairedGate()) {
+            RecentExamples recent = new RecentExamples(config.gateExamplesRetained());
+            metrics.gateExamples(recent::size);
+            pairedGate = new PairedGate(recent, config.topics().softLabels(), config.pairedGateSettings());
+            this.labelTail = new SoftLabelTail(new KafkaConsumer<>(
+                    KafkaClients.groupless(config.kafkaClientSettings(), "kd-gateway-soft-labels")),
+                    config.topics().softLabels(), recent, metrics::gateLabelSkipped);
+        } else {
+            this.labelTail = null;
+        }
         this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device,
-                config.task().orElse(null)), slot,
-                config.modelsRetained(), metrics);
+                config.task().orElse(null)), pairedGate, slot, config.modelsRetained(), metrics);
         this.batcher = new MicroBatcher(slot, config.batchMax(), config.batchWait(),
                 config.batchQueueCapacity(), metrics);
         Producer<byte[], byte[]> producer = AnswerCopier.newProducer(config.kafkaClientSettings());
@@ -78,6 +93,9 @@ public final class Gateway implements AutoCloseable {
     public void start() {
         batcher.start();
         copier.start();
+        if (labelTail != null) {
+            labelTail.start();
+        }
         follower.start();
         http.start(config.httpHost(), config.httpPort());
     }
@@ -138,6 +156,9 @@ public final class Gateway implements AutoCloseable {
         }
         http.stop();
         follower.close();
+        if (labelTail != null) {
+            labelTail.close();
+        }
         batcher.close();
         copier.close();
         producerMetrics.close();

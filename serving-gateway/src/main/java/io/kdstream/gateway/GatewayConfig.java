@@ -10,6 +10,7 @@ import io.kdstream.core.config.ServiceConfig;
 import io.kdstream.core.task.InvalidTaskException;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.task.TaskFiles;
+import io.kdstream.gateway.models.PairedGate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -33,6 +34,14 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String MODELS_RETAINED = "models.retained";
     public static final String GATE_MIN_AGREEMENT = "gate.min.agreement";
     public static final String GATE_MAX_DROP = "gate.max.drop";
+    public static final String GATE_PAIRED = "gate.paired";
+    public static final String GATE_EXAMPLES_RETAINED = "gate.examples.retained";
+    public static final String GATE_EXAMPLES_MIN = "gate.examples.min";
+    public static final String GATE_EXAMPLES_MAX = "gate.examples.max";
+    public static final String GATE_WAIT_MS = "gate.wait.ms";
+    public static final String GATE_CLASS_MAX_DROP = "gate.class.max.drop";
+    public static final String GATE_CLASS_MIN_EXAMPLES = "gate.class.min.examples";
+    public static final String GATE_Z = "gate.z";
     public static final String BATCH_MAX = "batch.max";
     public static final String BATCH_WAIT_MS = "batch.wait.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
@@ -79,10 +88,37 @@ public final class GatewayConfig extends ServiceConfig {
                 .define(MODELS_RETAINED, Type.INT, 5, Range.between(1, 100), Importance.LOW,
                         "Checkpoints that passed their gates whose weights are kept in memory as rollback and pin targets.")
                 .define(GATE_MIN_AGREEMENT, Type.DOUBLE, 0.6, Range.between(0, 1), Importance.HIGH,
-                        "A checkpoint is served only when its holdout agreement with the teacher reaches this floor.")
-                .define(GATE_MAX_DROP, Type.DOUBLE, 0.05, Range.between(0, 1), Importance.HIGH,
-                        "A checkpoint is refused when its holdout agreement is more than this, plus two standard errors of the difference "
-                                + "(small holdouts are weak evidence), below the served model's.")
+                        "A checkpoint is served only when its agreement with the teacher reaches this floor: as its "
+                                + "manifest reports it, and as the paired gate measures it on recent examples.")
+                .define(GATE_MAX_DROP, Type.DOUBLE, 0.01, Range.between(0, 1), Importance.HIGH,
+                        "A checkpoint is refused (agreement-drop) when its agreement, measured by the paired gate on the "
+                                + "same recent examples as the served model's, is worse by more than this even after adding "
+                                + GATE_Z + " standard errors of the paired difference. Without the paired gate the manifests' "
+                                + "holdout scores are compared instead, with two standard errors.")
+                .define(GATE_PAIRED, Type.BOOLEAN, true, Importance.HIGH,
+                        "Judge each candidate against the served model on recent teacher-labelled examples from the "
+                                + "soft-label topic that neither trained on (the paired gate). Off: manifests alone decide.")
+                .define(GATE_EXAMPLES_RETAINED, Type.INT, 4096, Range.between(1, 1_000_000), Importance.LOW,
+                        "Newest soft labels the paired gate keeps in memory (about 1 KiB each for a 28x28 image); "
+                                + "the oldest are dropped.")
+                .define(GATE_EXAMPLES_MIN, Type.INT, 300, Range.atLeast(1), Importance.MEDIUM,
+                        "Fewest examples unseen by the candidate (at or after its lineage offsets) the paired gate judges "
+                                + "on; with fewer after " + GATE_WAIT_MS + " it refuses the candidate (too-few-examples).")
+                .define(GATE_EXAMPLES_MAX, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
+                        "Most examples the paired gate scores: the newest unseen ones. More examples tell smaller "
+                                + "differences apart and take longer.")
+                .define(GATE_WAIT_MS, Type.INT, 5000, Range.between(0, 600_000), Importance.MEDIUM,
+                        "Longest the paired gate waits for " + GATE_EXAMPLES_MIN + " unseen examples; it waits on the "
+                                + "checkpoint thread, never on the request path.")
+                .define(GATE_CLASS_MAX_DROP, Type.DOUBLE, 0.05, Range.between(0, 1), Importance.MEDIUM,
+                        "A checkpoint is refused (class-regression, naming the class) when its agreement on one class "
+                                + "(the teacher's top class) is worse than the served model's by more than this plus "
+                                + GATE_Z + " standard errors.")
+                .define(GATE_CLASS_MIN_EXAMPLES, Type.INT, 20, Range.atLeast(1), Importance.LOW,
+                        "Classes with fewer examples in the paired gate's sample are not judged on their own.")
+                .define(GATE_Z, Type.DOUBLE, 2.0, Range.between(0, 10), Importance.MEDIUM,
+                        "Standard errors of the paired difference a candidate is given the benefit of; at 2, two equally "
+                                + "good models are refused by chance in about 1% of gates (docs/gateway.md).")
                 .define(BATCH_MAX, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
                         "Most examples in one model call; concurrent requests are merged up to this size, and a larger request "
                                 + "is split into calls of this size.")
@@ -131,6 +167,11 @@ public final class GatewayConfig extends ServiceConfig {
                 problems.add(TASK + ": " + e.getMessage());
             }
         }
+        if (gateExamplesMin() > gateExamplesMax() || gateExamplesMax() > gateExamplesRetained()) {
+            problems.add(GATE_EXAMPLES_MIN + " (" + gateExamplesMin() + ") <= " + GATE_EXAMPLES_MAX + " ("
+                    + gateExamplesMax() + ") <= " + GATE_EXAMPLES_RETAINED + " (" + gateExamplesRetained()
+                    + ") must hold: the gate cannot score more examples than it keeps");
+        }
         if (topics().traffic().equals(topics().predictions())) {
             problems.add(TOPIC_TRAFFIC + " and " + TOPIC_PREDICTIONS + " are both '" + topics().traffic()
                     + "': shadow copies and predictions need topics of their own");
@@ -172,6 +213,29 @@ public final class GatewayConfig extends ServiceConfig {
 
     public double maxDrop() {
         return getDouble(GATE_MAX_DROP);
+    }
+
+    public boolean pairedGate() {
+        return getBoolean(GATE_PAIRED);
+    }
+
+    public int gateExamplesRetained() {
+        return getInt(GATE_EXAMPLES_RETAINED);
+    }
+
+    public int gateExamplesMin() {
+        return getInt(GATE_EXAMPLES_MIN);
+    }
+
+    public int gateExamplesMax() {
+        return getInt(GATE_EXAMPLES_MAX);
+    }
+
+    /** The paired gate's settings as {@link io.kdstream.gateway.models.PairedGate} takes them. */
+    public PairedGate.Settings pairedGateSettings() {
+        return new PairedGate.Settings(gateExamplesMin(), gateExamplesMax(),
+                Duration.ofMillis(getInt(GATE_WAIT_MS)), maxDrop(), getDouble(GATE_CLASS_MAX_DROP),
+                getInt(GATE_CLASS_MIN_EXAMPLES), getDouble(GATE_Z), minAgreement());
     }
 
     public int batchMax() {

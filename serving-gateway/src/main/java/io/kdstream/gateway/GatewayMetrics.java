@@ -24,6 +24,10 @@ public final class GatewayMetrics {
     public static final String SHADOW = "kd.gateway.shadow";
     public static final String PREDICTIONS = "kd.gateway.predictions";
     public static final String NON_FINITE_OUTPUTS = "kd.gateway.nonfinite.outputs";
+    public static final String GATE_DECISIONS = "kd.gateway.gate.decisions";
+    public static final String GATE_DURATION = "kd.gateway.gate.duration";
+    public static final String GATE_EXAMPLES = "kd.gateway.gate.examples";
+    public static final String GATE_LABELS_SKIPPED = "kd.gateway.gate.labels.skipped";
 
     /** Outcome tags of {@value #REQUEST}. */
     public enum RequestOutcome { OK, CLIENT_ERROR, SERVER_ERROR, UNAVAILABLE }
@@ -60,6 +64,43 @@ public final class GatewayMetrics {
             copyCounter(SHADOW, outcome);
             copyCounter(PREDICTIONS, outcome);
         }
+    }
+
+    /**
+     * One paired-gate decision and the time it took to score both models (the wait for examples not included).
+     *
+     * @param reason {@code passed}, or the refusal reason
+     */
+    public void gate(boolean accepted, String reason, Duration took) {
+        String outcome = accepted ? "accepted" : "refused";
+        Counter.builder(GATE_DECISIONS)
+                .description("Paired promotion-gate decisions by outcome and reason")
+                .tags("outcome", outcome, "reason", reason)
+                .register(registry)
+                .increment();
+        Timer.builder(GATE_DURATION)
+                .description("Time the paired gate takes to score a candidate and the served model on recent examples")
+                .tags("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    /** Reports the size of the gate's sample of recent labelled examples. */
+    public void gateExamples(java.util.function.IntSupplier held) {
+        // A strong reference: the supplier is usually a method reference nothing else holds on to.
+        Gauge.builder(GATE_EXAMPLES, held, supplier -> supplier.getAsInt())
+                .description("Recent teacher-labelled examples held for the paired gate")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts a soft label the gate's sample could not keep (undecodable or invalid). */
+    public void gateLabelSkipped() {
+        Counter.builder(GATE_LABELS_SKIPPED)
+                .description("Soft labels the paired gate's sample skipped because they did not decode or validate")
+                .register(registry)
+                .increment();
     }
 
     /** One HTTP predict request, from its arrival to its answer. */

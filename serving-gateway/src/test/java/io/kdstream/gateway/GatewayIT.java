@@ -226,11 +226,13 @@ class GatewayIT {
         return byReason;
     }
 
+    /** No soft labels flow here, so the paired gate is off; PairedGateIT runs it against real labels. */
     private static Map<String, Object> settings() {
         return Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 GatewayConfig.HTTP_HOST, "127.0.0.1",
                 GatewayConfig.HTTP_PORT, "0",
+                GatewayConfig.GATE_PAIRED, "false",
                 GatewayConfig.DEVICE, "cpu");
     }
 

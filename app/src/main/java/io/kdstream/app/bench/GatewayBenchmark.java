@@ -97,10 +97,12 @@ public final class GatewayBenchmark {
             kafka.createTopics(Topics.DEFAULT.definitions(1, (short) 1));
             PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
             try (Publisher publisher = new Publisher(kafka.bootstrapServers());
+                 // No teacher labels this stream, so the paired gate (measured by kd bench gates) is off.
                  Gateway gateway = new Gateway(new GatewayConfig(Map.of(
                          "bootstrap.servers", kafka.bootstrapServers(),
                          GatewayConfig.HTTP_HOST, "127.0.0.1",
-                         GatewayConfig.HTTP_PORT, "0")), registry)) {
+                         GatewayConfig.HTTP_PORT, "0",
+                         GatewayConfig.GATE_PAIRED, "false")), registry)) {
                 gateway.start();
                 AtomicLong version = new AtomicLong(1);
                 publisher.publish(manifest(version.get(), weights[0]), weights[0]);

@@ -12,6 +12,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdstream.app.bench.FreshnessBenchmark;
+import io.kdstream.app.bench.GatesBenchmark;
 import io.kdstream.app.bench.GatewayBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
 import io.kdstream.app.bench.TeacherBenchmark;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
  * so the figures mean something on a shared, noisy machine. Results print as a table and go to {@code --json}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that measure a ratio against the limit in the same run.",
-        subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class})
+        subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class,
+                BenchCommand.Gates.class})
 public final class BenchCommand {
 
     /** The trained teacher in {@code dir} (or the default folder). */
@@ -209,6 +211,36 @@ public final class BenchCommand {
             Duration interval = Durations.parse(checkpointInterval);
             return FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
                     Durations.parse(duration), Durations.parse(warmUp), rate, interval));
+        }
+    }
+
+    @Command(name = "gates", mixinStandardHelpOptions = true,
+            description = "Good and deliberately worse checkpoints (shuffled labels, three classes, perturbed weights) through the gateway's paired gate.")
+    static final class Gates extends Benchmark {
+        @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher); without a trained teacher a stand-in MLP is trained first.")
+        Path teacherDir;
+
+        @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
+        String student = GatesBenchmark.Settings.DEFAULT.student();
+
+        @Option(names = "--good", description = "Good checkpoints after the first served one (default ${DEFAULT-VALUE}).")
+        int good = GatesBenchmark.Settings.DEFAULT.goodCheckpoints();
+
+        @Option(names = "--bad-every", description = "One bad checkpoint after every this many good ones (default ${DEFAULT-VALUE}).")
+        int badEvery = GatesBenchmark.Settings.DEFAULT.badEvery();
+
+        @Override
+        Map<String, Object> measure() throws IOException {
+            GatesBenchmark.Settings defaults = GatesBenchmark.Settings.DEFAULT;
+            GatesBenchmark.Settings settings = new GatesBenchmark.Settings(student, good, badEvery, defaults.stepsBetween(),
+                    defaults.warmupSteps(), defaults.examples(), defaults.noise(), defaults.seed());
+            TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
+            try (Classifier teacher = store.exists() ? store.load().classifier(Device.cpu()) : GatesBenchmark.standInTeacher(1500)) {
+                Map<String, Object> figures = new java.util.LinkedHashMap<>();
+                figures.put("teacher", store.exists() ? store.dir().toString() : "stand-in mlp:784-256-10 (no trained teacher)");
+                figures.putAll(GatesBenchmark.run(settings, teacher));
+                return figures;
+            }
         }
     }
 }

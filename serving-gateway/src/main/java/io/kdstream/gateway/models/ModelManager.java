@@ -1,5 +1,6 @@
 package io.kdstream.gateway.models;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -8,6 +9,7 @@ import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.gateway.GatewayMetrics.SwapOutcome;
+import io.kdstream.gateway.examples.LabelledExample;
 import io.kdstream.gateway.models.ModelHistory.Retained;
 import io.kdstream.gateway.models.VersionRecord.Fate;
 import io.kdstream.schemas.Checkpoint;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which checkpoint is served: new checkpoints offered by the follower go through the {@link PromotionGates}
- * and are swapped in when they pass, unless an admin has pinned a version; admins can also roll back to the
+ * and, once a model serves, the {@link PairedGate}, and are swapped in when they pass, unless an admin has pinned a version; admins can also roll back to the
  * previous good version. Decisions are serialised by this object's lock; the request path never takes it, it only
  * reads the {@link ModelSlot}.
  */
@@ -25,13 +27,21 @@ public final class ModelManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
 
     private final PromotionGates gates;
+    private final PairedGate pairedGate;
     private final ModelSlot slot;
     private final ModelHistory history;
     private final GatewayMetrics metrics;
     private Long pinned;
 
+    /** Without a paired gate: candidates are judged on their manifests' holdout scores alone. */
     public ModelManager(PromotionGates gates, ModelSlot slot, int retained, GatewayMetrics metrics) {
+        this(gates, null, slot, retained, metrics);
+    }
+
+    /** @param pairedGate judges candidates on the gateway's own recent examples; null to judge on manifests alone */
+    public ModelManager(PromotionGates gates, PairedGate pairedGate, ModelSlot slot, int retained, GatewayMetrics metrics) {
         this.gates = gates;
+        this.pairedGate = pairedGate;
         this.slot = slot;
         this.history = new ModelHistory(retained);
         this.metrics = metrics;
@@ -43,14 +53,48 @@ public final class ModelManager implements AutoCloseable {
      *
      * @return the decision, or null when the version was ignored
      */
-    public synchronized VersionRecord offer(Checkpoint manifest, byte[] weights) {
-        ServedModel served = slot.current();
-        if (history.known(manifest.getVersion()) || (served != null && manifest.getVersion() <= served.version())) {
+    public VersionRecord offer(Checkpoint manifest, byte[] weights) {
+        if (pairedGate == null) {
+            return decide(manifest, weights, List.of());
+        }
+        if (ignored(manifest)) {
             return null;
         }
-        PromotionGates.Verdict verdict = gates.evaluate(manifest, weights, served == null ? null : served.manifest());
+        // Waiting for examples the candidate has not trained on happens outside the lock, so admin calls and
+        // GET /v1/models are not held up; serving never takes the lock at all.
+        List<LabelledExample> sample;
+        try {
+            sample = pairedGate.sample(manifest, slot.current() != null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refuse(manifest, RefusalReasons.GATE_FAILED, "interrupted while waiting for recent examples");
+        }
+        return decide(manifest, weights, sample);
+    }
+
+    private synchronized boolean ignored(Checkpoint manifest) {
+        ServedModel served = slot.current();
+        return history.known(manifest.getVersion()) || (served != null && manifest.getVersion() <= served.version());
+    }
+
+    private synchronized VersionRecord decide(Checkpoint manifest, byte[] weights, List<LabelledExample> sample) {
+        if (ignored(manifest)) {
+            return null;
+        }
+        ServedModel served = slot.current();
+        // With a paired gate the manifests' holdout scores, measured on different slices, are not compared.
+        Checkpoint comparedManifest = served == null || pairedGate != null ? null : served.manifest();
+        PromotionGates.Verdict verdict = gates.evaluate(manifest, weights, comparedManifest);
         if (!verdict.passed()) {
             return refuse(manifest, verdict.reason(), verdict.detail());
+        }
+        if (pairedGate != null) {
+            PairedGate.Judgement judgement = judge(manifest, verdict.classifier(), sample);
+            if (!judgement.passed()) {
+                verdict.classifier().close();
+                return refuse(manifest, judgement.reason(), judgement.detail());
+            }
+            LOG.info("Checkpoint {} v{} passed the paired gate: {}", manifest.getModel(), manifest.getVersion(), judgement.detail());
         }
         history.retain(manifest, weights);
         if (pinned != null) {
@@ -62,6 +106,22 @@ public final class ModelManager implements AutoCloseable {
         LOG.info("Serving checkpoint {} v{} (holdout agreement {})", manifest.getModel(), manifest.getVersion(),
                 manifest.getHoldout().getAgreement());
         return swapIn(manifest, verdict.classifier());
+    }
+
+    /** Runs the paired gate against the served model (leased, so it stays open), timed and counted. */
+    private PairedGate.Judgement judge(Checkpoint manifest, Classifier candidate, List<LabelledExample> sample) {
+        long start = System.nanoTime();
+        PairedGate.Judgement judgement;
+        try (ModelSlot.Lease lease = slot.acquire()) {
+            ServedModel served = lease == null ? null : lease.model();
+            judgement = pairedGate.judge(manifest, candidate, served == null ? null : served.manifest(),
+                    served == null ? null : served.classifier(), sample);
+        } catch (RuntimeException e) {
+            judgement = new PairedGate.Judgement(RefusalReasons.GATE_FAILED, "the paired gate failed: " + e, PairedGate.Report.NONE);
+        }
+        metrics.gate(judgement.passed(), judgement.passed() ? "passed" : judgement.reason(),
+                Duration.ofNanos(System.nanoTime() - start));
+        return judgement;
     }
 
     /** Records a checkpoint that could not even be reassembled (missing chunks, bad sha256). */

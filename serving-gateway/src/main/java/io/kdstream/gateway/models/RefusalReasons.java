@@ -15,11 +15,22 @@ public final class RefusalReasons {
     public static final String NO_HOLDOUT = "no-holdout";
     /** Holdout agreement below {@code gate.min.agreement}. */
     public static final String BELOW_FLOOR = "below-floor";
-    /** Holdout agreement more than {@code gate.max.drop} below the served model's. */
+    /**
+     * Agreement more than {@code gate.max.drop} below the served model's: measured by the gateway on the same recent
+     * examples (the paired gate), or from the manifests where no paired gate runs.
+     */
     public static final String AGREEMENT_DROP = "agreement-drop";
+    /** One class's paired agreement more than {@code gate.class.max.drop} below the served model's; the detail names it. */
+    public static final String CLASS_REGRESSION = "class-regression";
+    /** Too few recent examples unseen by the candidate arrived within {@code gate.wait.ms}, so the paired gate cannot judge it. */
+    public static final String TOO_FEW_EXAMPLES = "too-few-examples";
+    /** The candidate answers another number of classes than the served model or the teacher's labels. */
+    public static final String CLASS_COUNT = "class-count";
+    /** The paired gate could not be computed (the served model failed on the sample, or an unexpected error). */
+    public static final String GATE_FAILED = "gate-failed";
     /** The weights do not fit the architecture. */
     public static final String LOAD_FAILED = "load-failed";
-    /** The golden batch gave probabilities that are not finite or do not sum to 1. */
+    /** The golden batch or the gate's recent examples gave probabilities that are not finite or do not sum to 1. */
     public static final String NON_FINITE_OUTPUT = "non-finite-output";
 
     private RefusalReasons() {

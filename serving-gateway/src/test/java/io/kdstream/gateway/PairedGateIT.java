@@ -1,0 +1,99 @@
+package io.kdstream.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.metrics.CommonMetrics;
+import io.kdstream.core.testing.Eventually;
+import io.kdstream.gateway.examples.LabelledExample;
+import io.kdstream.gateway.models.RefusalReasons;
+import io.kdstream.gateway.models.VersionRecord;
+import io.kdstream.gateway.testing.CheckpointPublisher;
+import io.kdstream.gateway.testing.GateExamples;
+import io.kdstream.gateway.testing.TestCheckpoints;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.DenseProbabilities;
+import io.kdstream.schemas.PartitionOffset;
+import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.serde.Codecs;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The paired gate on a real broker: the gateway follows kd-soft-labels itself and judges checkpoints on it. */
+class PairedGateIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void shouldRefuseAWorseCheckpointMeasuredOnRecentSoftLabelsAndServeAGoodOne() throws Exception {
+        byte[] good = TestCheckpoints.trainedWeights();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
+            kafka.createTopics(Topics.DEFAULT.definitions(1, (short) 1));
+            PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+            try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
+                 Gateway gateway = new Gateway(new GatewayConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                         GatewayConfig.HTTP_HOST, "127.0.0.1", GatewayConfig.HTTP_PORT, "0", GatewayConfig.DEVICE, "cpu",
+                         GatewayConfig.GATE_WAIT_MS, "20000")), registry)) {
+                gateway.start();
+
+                // given version 1 served, then 400 soft labels written to the topic as the teacher writes them
+                publisher.publish(manifest(1, good), good);
+                Eventually.await("version 1 served", PATIENCE, gateway::servedVersion, v -> v == 1);
+                publishLabels(kafka.bootstrapServers(), GateExamples.labelledBy(good, 400));
+
+                // when a checkpoint that never answers two classes follows, claiming a fine holdout score
+                byte[] worse = GateExamples.withoutClasses(good, 0, 1);
+                publisher.publish(manifest(2, worse), worse);
+
+                // then the gateway's own measurement refuses it, and version 1 keeps serving
+                Eventually.await("version 2 decided", PATIENCE, () -> gateway.models().history(),
+                        history -> history.stream().anyMatch(record -> record.manifest().getVersion() == 2));
+                VersionRecord refused = gateway.models().history().get(0);
+                assertThat(refused.reason()).as(refused.detail()).isEqualTo(RefusalReasons.AGREEMENT_DROP);
+                assertThat(gateway.servedVersion()).isEqualTo(1);
+
+                // and a good checkpoint after it serves
+                publisher.publish(manifest(3, good), good);
+                Eventually.await("version 3 served", PATIENCE, gateway::servedVersion, v -> v == 3);
+                assertThat(registry.get(GatewayMetrics.GATE_DECISIONS).tag("outcome", "refused").tag("reason", "agreement-drop")
+                        .counter().count()).isEqualTo(1);
+                assertThat(registry.get(GatewayMetrics.GATE_EXAMPLES).gauge().value()).isEqualTo(400);
+            }
+        }
+    }
+
+    private static Checkpoint manifest(long version, byte[] weights) {
+        Checkpoint manifest = TestCheckpoints.manifest("student", version, weights, 0.95f,
+                io.kdstream.core.model.WeightsCodec.sha256(weights), CheckpointPublisher.chunkCount(weights));
+        manifest.getLineage().setOffsets(List.of(new PartitionOffset(Topics.DEFAULT.softLabels(), 0, 0L)));
+        return manifest;
+    }
+
+    private static void publishLabels(String bootstrap, List<LabelledExample> examples) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(
+                Map.of("bootstrap.servers", bootstrap), "test-teacher"))) {
+            for (LabelledExample example : examples) {
+                List<Float> probabilities = new ArrayList<>();
+                for (float p : example.teacher()) {
+                    probabilities.add(p);
+                }
+                SoftLabel label = SoftLabel.newBuilder().setRequestId("r" + example.offset()).setEventTime(Instant.now())
+                        .setLabelledTime(Instant.now()).setInput(example.input()).setTeacherId("test").setTeacherVersion("1")
+                        .setTemperature(1f).setClassCount(probabilities.size())
+                        .setProbabilities(new DenseProbabilities(probabilities)).setTrueLabel(example.trueLabel()).build();
+                producer.send(new ProducerRecord<>(Topics.DEFAULT.softLabels(), 0, label.getRequestId().getBytes(),
+                        Codecs.SOFT_LABEL.encode(label)));
+            }
+        }
+    }
+}
