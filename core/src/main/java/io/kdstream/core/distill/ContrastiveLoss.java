@@ -33,7 +33,8 @@ import ai.djl.training.initializer.XavierInitializer;
  * <p>The queue holds the teacher's raw embeddings and every step projects them through the current teacher head.
  * The teacher is frozen, so its raw embeddings never go stale; MoCo's queue of projected keys goes stale as the
  * head learns, which its momentum encoder exists to soften. The price is projecting K rows per step.
- * {@link #clearMemory()} when the teacher itself changes.
+ * {@link #clearMemory()} when the teacher itself changes. An example replayed while its own embedding is still
+ * queued meets itself as a negative; with a queue much larger than the batch that costs little.
  */
 public final class ContrastiveLoss implements FeatureLoss {
 
@@ -87,7 +88,7 @@ public final class ContrastiveLoss implements FeatureLoss {
         return teacherHead;
     }
 
-    /** Recent teacher embeddings; read-only use outside this class is for tests and metrics. */
+    /** The queue of recent teacher embeddings the negatives come from (its size is worth a gauge). */
     public EmbeddingQueue memory() {
         return memory;
     }
