@@ -129,10 +129,10 @@ public final class TrainerConfig extends ServiceConfig {
                             + "the same held-out examples, counts as a collapse: the student is rolled back to the last good "
                             + "weights with a fresh optimizer state (kd_trainer_rollbacks_total). Non-finite weights always "
                             + "roll back. 0 turns the holdout check off.")
-            .define(PUBLISH_EMA_DECAY, Type.DOUBLE, 0.0, Range.between(0, 0.99999), Importance.MEDIUM,
+            .define(PUBLISH_EMA_DECAY, Type.DOUBLE, 0.99, Range.between(0, 0.99999), Importance.MEDIUM,
                     "mode=teacher: publish an exponential moving average of the student's weights (Polyak averaging) "
-                            + "with this decay per step instead of the newest weights, for steadier checkpoints. 0 publishes "
-                            + "the newest weights.")
+                            + "with this decay per step instead of the newest weights, for steadier checkpoints; the decay "
+                            + "ramps up as min(decay, (1+t)/(10+t)) over the first steps t. 0 publishes the newest weights.")
             .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.MEDIUM,
                     "Where the student trains: auto takes the first GPU PyTorch sees, else the CPU.")
             .define(GROUP_ID, Type.STRING, "", Importance.LOW,

@@ -46,7 +46,7 @@ class TrainerConfigTest {
         assertThat(config.batchesAhead()).isEqualTo(64);
         assertThat(config.gradientClipNorm()).isEqualTo(10f);
         assertThat(config.divergenceAgreementDrop()).isEqualTo(0.1);
-        assertThat(config.publishEmaDecay()).isZero();
+        assertThat(config.publishEmaDecay()).isEqualTo(0.99f);
     }
 
     @Test

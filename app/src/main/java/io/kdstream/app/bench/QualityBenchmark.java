@@ -3,6 +3,7 @@ package io.kdstream.app.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,10 @@ public final class QualityBenchmark {
     /** The temperature the teacher service softens at by default; the student re-tempers to its own. */
     public static final float TEACHER_TEMPERATURE = 4f;
     private static final String MODEL = "student";
+    /** Points within this share of a curve's examples are warm-up: {@code max_drop_after_warmup} ignores them. */
+    static final double WARM_UP_SHARE = 0.2;
+    /** Examples per call of the batched latency figure. */
+    static final int LATENCY_BATCH = 64;
 
     /**
      * @param student       student architecture spec
@@ -126,11 +131,19 @@ public final class QualityBenchmark {
     }
 
     /**
+     * Runs the three ways {@code runs} times each (fresh students every time) and reports, per way, the median and
+     * the minimum final test accuracy, so that no figure depends on a lucky run; the plain keys
+     * ({@code online_kd_accuracy}, …) hold the medians. Per run it also reports how far any point after warm-up fell
+     * below the best before it ({@code max_drop_after_warmup}); the plot shows the first run.
+     *
      * @param teacher the trained teacher (the stored one of {@code kd teacher train}, or {@link #trainTeacher})
      * @param plot    where the PNG goes
      * @return teacher_accuracy, hard_only_accuracy, online_kd_accuracy, offline_kd_accuracy, online_kd_agreement, …
      */
-    public static LinkedHashMap<String, Object> run(Settings settings, Classifier teacher, Path plot) {
+    public static LinkedHashMap<String, Object> run(Settings settings, Classifier teacher, Path plot, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be >= 1 but is " + runs);
+        }
         Architecture architecture = Architecture.parse(settings.student());
         Device device = Devices.choose(settings.device(), "quality benchmark");
         LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN);
@@ -139,23 +152,56 @@ public final class QualityBenchmark {
         float[] softened = softLabels(teacher, train);
         List<Example> stream = examples(train, softened, teacher.classes(), settings.temperature());
 
-        Curve hard = streamPass("hard labels only", settings, architecture, device, stream, test, 0f);
-        LOG.info("(a) hard labels only: {}", hard.last());
-        Curve online = onlineThroughTrainer(settings, train, softened, teacher.classes(), architecture, device, test);
-        LOG.info("(b) online distillation through the trainer: {}", online.last());
-        Curve offline = offline(settings, architecture, device, stream, test);
-        LOG.info("(c) offline distillation, {} epochs: {}", settings.offlineEpochs(), offline.last());
+        List<Map<String, Object>> perRun = new ArrayList<>();
+        Map<String, List<Double>> figures = new LinkedHashMap<>();
+        byte[] served = null;
+        for (int run = 1; run <= runs; run++) {
+            Curve hard = streamPass("hard labels only", settings, architecture, device, stream, test, 0f);
+            LOG.info("Run {} (a) hard labels only: {}", run, hard.last());
+            Online online = onlineThroughTrainer(settings, train, softened, teacher.classes(), architecture, device, test);
+            LOG.info("Run {} (b) online distillation through the trainer: {}", run, online.curve().last());
+            Curve offline = offline(settings, architecture, device, stream, test);
+            LOG.info("Run {} (c) offline distillation, {} epochs: {}", run, settings.offlineEpochs(), offline.last());
+            if (run == 1) {
+                AccuracyPlot.write(plot, "Fashion-MNIST student " + architecture + ", T=" + settings.temperature() + ", alpha="
+                        + settings.alpha(), List.of(hard, online.curve(), offline), test.teacherAccuracy());
+            }
+            served = online.lastWeights();
+            double onlineMacroF1;
+            try (Classifier student = Classifier.fromWeights(architecture, served, device)) {
+                onlineMacroF1 = test.macroF1(student.probabilities(test.inputs(), test.count(), 1f));
+            }
+            Map<String, Object> figuresOfRun = new LinkedHashMap<>();
+            for (Map.Entry<String, Curve> way : List.of(Map.entry("hard_only", hard), Map.entry("online_kd", online.curve()),
+                    Map.entry("offline_kd", offline))) {
+                note(figures, figuresOfRun, way.getKey() + "_accuracy", way.getValue().last().accuracy());
+                note(figures, figuresOfRun, way.getKey() + "_agreement", way.getValue().last().agreement());
+                note(figures, figuresOfRun, way.getKey() + "_max_drop_after_warmup", way.getValue().maxDropAfterWarmUp(WARM_UP_SHARE));
+            }
+            note(figures, figuresOfRun, "online_kd_macro_f1", onlineMacroF1);
+            perRun.add(figuresOfRun);
+        }
 
-        AccuracyPlot.write(plot, "Fashion-MNIST student " + architecture + ", T=" + settings.temperature() + ", alpha="
-                + settings.alpha(), List.of(hard, online, offline), test.teacherAccuracy());
         LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+        result.put("runs", runs);
         result.put("teacher_accuracy", round(test.teacherAccuracy()));
-        result.put("hard_only_accuracy", round(hard.last().accuracy()));
-        result.put("online_kd_accuracy", round(online.last().accuracy()));
-        result.put("offline_kd_accuracy", round(offline.last().accuracy()));
-        result.put("online_kd_agreement", round(online.last().agreement()));
-        result.put("hard_only_agreement", round(hard.last().agreement()));
-        result.put("offline_kd_agreement", round(offline.last().agreement()));
+        result.put("teacher_macro_f1", round(test.teacherMacroF1()));
+        for (String way : List.of("hard_only", "online_kd", "offline_kd")) {
+            result.put(way + "_accuracy", round(median(figures.get(way + "_accuracy"))));
+        }
+        result.put("online_kd_agreement", round(median(figures.get("online_kd_agreement"))));
+        result.put("hard_only_agreement", round(median(figures.get("hard_only_agreement"))));
+        result.put("offline_kd_agreement", round(median(figures.get("offline_kd_agreement"))));
+        for (String figure : List.of("hard_only_accuracy", "online_kd_accuracy", "offline_kd_accuracy", "online_kd_agreement")) {
+            result.put(figure + "_min", round(Collections.min(figures.get(figure))));
+            result.put(figure + "_median", round(median(figures.get(figure))));
+        }
+        result.put("online_kd_macro_f1", round(median(figures.get("online_kd_macro_f1"))));
+        result.put("max_drop_after_warmup", round(Collections.max(figures.get("online_kd_max_drop_after_warmup"))));
+        result.put("warm_up_share", WARM_UP_SHARE);
+        try (Classifier student = Classifier.fromWeights(architecture, served, device)) {
+            result.putAll(sizesAndLatencies(teacher, student, test));
+        }
         result.put("student", architecture.spec());
         result.put("temperature", settings.temperature());
         result.put("alpha", settings.alpha());
@@ -165,8 +211,55 @@ public final class QualityBenchmark {
         result.put("replay_buffer", settings.replayBuffer());
         result.put("offline_epochs", settings.offlineEpochs());
         result.put("stream_updates_per_example", round(settings.updatesPerStreamedExample()));
+        result.put("per_run", perRun);
         result.put("plot", plot.toString());
         return result;
+    }
+
+    /** Adds a run's figure to its list over runs and to the run's own figures. */
+    private static void note(Map<String, List<Double>> figures, Map<String, Object> run, String name, double value) {
+        figures.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
+        run.put(name, round(value));
+    }
+
+    /**
+     * The seeds' comparable figures: compression ratio (teacher ÷ student parameters) and the in-process forward pass
+     * of both, measured the same way (median of repeated calls after a warm-up, on the test images), one example
+     * at a time and in batches of {@value #LATENCY_BATCH}.
+     */
+    static Map<String, Object> sizesAndLatencies(Classifier teacher, Classifier student, TestSet test) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("teacher_params", teacher.parameterCount());
+        out.put("student_params", student.parameterCount());
+        out.put("compression_ratio", round((double) teacher.parameterCount() / student.parameterCount()));
+        out.put("latency_batch_size", LATENCY_BATCH);
+        for (Map.Entry<String, Classifier> model : List.of(Map.entry("teacher", teacher), Map.entry("student", student))) {
+            out.put(model.getKey() + "_forward_ms_per_example", round(forwardMillis(model.getValue(), test, 1, 200)));
+            out.put(model.getKey() + "_forward_ms_per_batch", round(forwardMillis(model.getValue(), test, LATENCY_BATCH, 30)));
+        }
+        return out;
+    }
+
+    /** Median milliseconds of one forward pass over the first {@code batch} test images, after 5 unmeasured passes. */
+    private static double forwardMillis(Classifier model, TestSet test, int batch, int repeats) {
+        float[] inputs = Arrays.copyOf(test.inputs(), batch * model.inputSize());
+        for (int i = 0; i < 5; i++) {
+            model.probabilities(inputs, batch, 1f);
+        }
+        List<Double> millis = new ArrayList<>(repeats);
+        for (int i = 0; i < repeats; i++) {
+            long started = System.nanoTime();
+            model.probabilities(inputs, batch, 1f);
+            millis.add((System.nanoTime() - started) / 1e6);
+        }
+        return median(millis);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
@@ -251,8 +344,12 @@ public final class QualityBenchmark {
         return curve;
     }
 
+    /** The online way's curve and the weights of its last checkpoint. */
+    private record Online(Curve curve, byte[] lastWeights) {
+    }
+
     /** (b): soft labels through an embedded broker into the trainer; every published checkpoint is a point. */
-    private static Curve onlineThroughTrainer(Settings settings, LabeledImages train, float[] softened, int classes,
+    private static Online onlineThroughTrainer(Settings settings, LabeledImages train, float[] softened, int classes,
                                               Architecture architecture, Device device, TestSet test) {
         Curve curve = new Curve("online KD (trainer over Kafka)");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
@@ -281,14 +378,19 @@ public final class QualityBenchmark {
                 // All but the last partial batch; closing the trainer trains on that one and publishes the last checkpoint.
                 BenchStreams.awaitTrained(trainer, train.count() - (newPerBatch - 1));
             }
+            byte[] last = null;
             for (CheckpointAssembler.Assembled checkpoint : checkpoints(broker.bootstrapServers())) {
                 try (Classifier student = Classifier.fromWeights(architecture, checkpoint.weights(), device)) {
                     curve.add(Math.round(checkpoint.manifest().getLineage().getSamplesSeen() * settings.updatesPerStreamedExample()),
                             test.score(student.probabilities(test.inputs(), test.count(), 1f)));
                 }
+                last = checkpoint.weights();
             }
+            if (last == null) {
+                throw new IllegalStateException("the trainer published no checkpoint");
+            }
+            return new Online(curve, last);
         }
-        return curve;
     }
 
     /** Every verified checkpoint of the model on the checkpoint topic, oldest first. */

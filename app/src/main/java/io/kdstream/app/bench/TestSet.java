@@ -30,6 +30,15 @@ record TestSet(float[] inputs, int[] labels, int[] teacherTop, int classes) {
         return new Score((double) correct / count(), (double) agreeing / count());
     }
 
+    /** Macro-averaged F1 of a model's top classes against the true labels. */
+    double macroF1(float[] probabilities) {
+        return ClassificationScores.of(topClasses(probabilities, count(), classes), labels, classes).macroF1();
+    }
+
+    double teacherMacroF1() {
+        return ClassificationScores.of(teacherTop, labels, classes).macroF1();
+    }
+
     double teacherAccuracy() {
         int correct = 0;
         for (int i = 0; i < count(); i++) {

@@ -157,6 +157,9 @@ public final class BenchCommand {
         @Option(names = "--offline-epochs", description = "Passes of the offline distillation (c) (default ${DEFAULT-VALUE}).")
         int offlineEpochs = QualityBenchmark.Settings.DEFAULT.offlineEpochs();
 
+        @Option(names = "--runs", defaultValue = "3", description = "Runs of each way; the figures are their median and minimum (default ${DEFAULT-VALUE}).")
+        int runs;
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherStore store = storedTeacher(teacherDir);
@@ -164,7 +167,7 @@ public final class BenchCommand {
             QualityBenchmark.Settings settings = new QualityBenchmark.Settings(student, temperature, alpha, learningRate,
                     batchSize, replayFraction, replayBuffer, offlineEpochs, defaults.evalEvery(), defaults.device());
             try (Classifier teacher = store.load().classifier(Device.cpu())) {
-                return QualityBenchmark.run(settings, teacher, plot);
+                return QualityBenchmark.run(settings, teacher, plot, runs);
             }
         }
     }

@@ -8,7 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
+import ai.djl.Device;
+import io.kdstream.core.distill.DistillationLoss;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Classifier;
+import io.kdstream.core.training.Learner;
+import io.kdstream.core.training.OptimizerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +73,53 @@ class BenchFiguresTest {
         assertThat(bytes.length).isGreaterThan(1000);
         assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
         assertThat(curve.last().accuracy()).isEqualTo(0.83);
+    }
+    @Test
+    void shouldMeasureTheDeepestFallBelowTheBestBeforeItAfterWarmUp() {
+        // given a curve that climbs, falls off a cliff at 6,000 examples and climbs back
+        Curve curve = new Curve("online");
+        double[] accuracies = {0.3, 0.7, 0.85, 0.88, 0.87, 0.19, 0.80, 0.83};
+        for (int i = 0; i < accuracies.length; i++) {
+            curve.add((i + 1) * 1000L, new TestSet.Score(accuracies[i], 0.9));
+        }
+
+        // then the cliff counts from the best before it (0.88), and the warm-up dip from 0.3 does not
+        assertThat(curve.maxDropAfterWarmUp(0.2)).isCloseTo(0.69, within(1e-9));
+        Curve steady = new Curve("steady");
+        steady.add(1000, new TestSet.Score(0.5, 0.5));
+        steady.add(2000, new TestSet.Score(0.6, 0.6));
+        assertThat(steady.maxDropAfterWarmUp(0.2)).isZero();
+    }
+
+    @Test
+    void shouldTakeTheMedianOfOddAndEvenCounts() {
+        assertThat(QualityBenchmark.median(List.of(0.9, 0.2, 0.5))).isEqualTo(0.5);
+        assertThat(QualityBenchmark.median(List.of(0.9, 0.2, 0.5, 0.6))).isCloseTo(0.55, within(1e-9));
+    }
+
+    @Test
+    void shouldReportTheCompressionRatioAndLatenciesOfBothModelsMeasuredAlike() {
+        // given a wide and a narrow MLP over the same inputs
+        Architecture wide = Architecture.parse("mlp:784-64-10");
+        Architecture narrow = Architecture.parse("mlp:784-8-10");
+        TestSet test = new TestSet(new float[QualityBenchmark.LATENCY_BATCH * 784], new int[QualityBenchmark.LATENCY_BATCH],
+                new int[QualityBenchmark.LATENCY_BATCH], 10);
+        try (Classifier teacher = fresh(wide); Classifier student = fresh(narrow)) {
+            // when
+            Map<String, Object> figures = QualityBenchmark.sizesAndLatencies(teacher, student, test);
+
+            // then parameters are counted from the blocks (784*64+64+64*10+10 against 784*8+8+8*10+10)
+            assertThat(figures).containsEntry("teacher_params", 50_890L).containsEntry("student_params", 6_370L)
+                    .containsEntry("compression_ratio", 7.989);
+            assertThat(figures).containsKeys("teacher_forward_ms_per_example", "student_forward_ms_per_example",
+                    "teacher_forward_ms_per_batch", "student_forward_ms_per_batch");
+            assertThat((Double) figures.get("student_forward_ms_per_batch")).isPositive();
+        }
+    }
+
+    private static Classifier fresh(Architecture architecture) {
+        try (Learner learner = new Learner(architecture, Device.cpu(), new DistillationLoss(1f, 0f), OptimizerSettings.DEFAULT, null)) {
+            return Classifier.fromWeights(architecture, learner.weights(), Device.cpu());
+        }
     }
 }

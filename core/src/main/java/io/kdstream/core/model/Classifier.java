@@ -74,6 +74,11 @@ public final class Classifier implements AutoCloseable {
         return classes;
     }
 
+    /** Number of weights, batch-norm statistics included: the model's size for a compression ratio. */
+    public long parameterCount() {
+        return model.getBlock().getParameters().values().stream().mapToLong(parameter -> parameter.getArray().size()).sum();
+    }
+
     /** {@code softmax(logits / temperature)} for {@code batch} examples laid out row-major in {@code inputs}. */
     public float[] probabilities(float[] inputs, int batch, float temperature) {
         return Inference.forward(model.getBlock(), model.getNDManager(), batchShape(inputs, batch), inputs, temperature);

@@ -45,6 +45,39 @@ class DistillersTest {
     }
 
     @Test
+    void shouldPublishTheAverageOfTheStudentsWeightsAndScoreIt() {
+        // given two students from the same weights trained on the same batches, one publishing its weight average
+        List<Example> examples = examples(64, true);
+        StudentSetup raw = setup(SMALL_MLP, 2);
+        StudentSetup averaged = new StudentSetup(SMALL_MLP, Device.cpu(), 2f, 0.5f, OptimizerSettings.DEFAULT, 0.9f, 2, 10f, 0.99f);
+        byte[] start;
+        try (TeacherDistiller fresh = new TeacherDistiller(raw, null)) {
+            start = fresh.snapshot(List.of()).weights();
+        }
+        try (TeacherDistiller newest = new TeacherDistiller(raw, start);
+             TeacherDistiller average = new TeacherDistiller(averaged, start)) {
+            for (int i = 0; i < 20; i++) {
+                newest.step(Batch.of(examples, 64, 784, 10));
+                average.step(Batch.of(examples, 64, 784, 10));
+            }
+
+            // when
+            Snapshot published = average.snapshot(examples);
+
+            // then the average lies behind the newest weights, and the holdout scores are the average's own
+            assertThat(published.weights()).isNotEqualTo(newest.snapshot(examples).weights());
+            try (Classifier served = Classifier.fromWeights(SMALL_MLP, published.weights(), Device.cpu())) {
+                float[] inputs = Batch.of(examples, 64, 784, 10).inputs();
+                float[] probabilities = served.probabilities(inputs, 64, 2f);
+                float[] teacher = Batch.of(examples, 64, 784, 10).teacher();
+                int[] labels = Batch.of(examples, 64, 784, 10).labels();
+                assertThat(published.scores().getAgreement())
+                        .isEqualTo(HoldoutScorer.score(probabilities, teacher, labels, 64, 10).getAgreement());
+            }
+        }
+    }
+
+    @Test
     void shouldCheckpointTheEmaTeacherBesideTheStudentAndResumeBoth() {
         StudentSetup setup = setup(SMALL_CNN, 2);
         List<Example> examples = examples(32, false);
