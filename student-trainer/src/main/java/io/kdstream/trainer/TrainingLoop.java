@@ -54,7 +54,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -494,8 +496,17 @@ final class TrainingLoop {
         lastPartitionCheckNanos = System.nanoTime();
         List<TopicPartition> assigned = new ArrayList<>(consumer.assignment());
         List<TopicPartition> added = new ArrayList<>();
+        // listTopics asks the broker; partitionsFor would answer from metadata cached for up to metadata.max.age.ms.
+        Map<String, List<PartitionInfo>> topics;
+        try {
+            topics = consumer.listTopics(PARTITION_CHECK);
+        } catch (RetriableException e) {
+            // The broker is away: training waits for it anyway; look again at the next interval.
+            LOG.debug("Could not list topics to look for added partitions: {}", e.toString());
+            return;
+        }
         for (String topic : inputTopics) {
-            consumer.partitionsFor(topic, STARTUP_TIMEOUT).stream()
+            topics.getOrDefault(topic, List.of()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .filter(partition -> !assigned.contains(partition))
                     .forEach(added::add);

@@ -218,9 +218,17 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             try {
                 labelled.add(new Labelled(batch, batchGeneration, labeller.label(batch), null));
             } catch (RuntimeException | Error e) {
-                labelled.add(new Labelled(batch, batchGeneration, null, new IllegalStateException("the teacher failed: " + e, e)));
+                labelled.add(new Labelled(batch, batchGeneration, null, new TeacherCallException(e)));
             }
         });
+    }
+
+    /** The teacher failed on a batch: not Kafka's doing, so the transaction is aborted and the batch read again. */
+    private static final class TeacherCallException extends RuntimeException {
+
+        TeacherCallException(Throwable cause) {
+            super("the teacher failed: " + cause, cause);
+        }
     }
 
     /** A batch back from the inference thread: its output, or the error that stopped the teacher. */
@@ -302,7 +310,8 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         if (cause == null) {
             return;
         }
-        TransactionErrors.Kind kind = TransactionErrors.classify(cause);
+        TransactionErrors.Kind kind = cause instanceof TeacherCallException ? TransactionErrors.Kind.ABORTABLE
+                : TransactionErrors.classify(cause);
         // Fenced or fatal: stop. A call that timed out while stopping: stop without aborting (the broker aborts an
         // open transaction after transaction.timeout.ms). A timed-out call while running: abort and re-read.
         if (kind == TransactionErrors.Kind.FENCED || kind == TransactionErrors.Kind.FATAL
