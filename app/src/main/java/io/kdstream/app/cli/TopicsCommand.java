@@ -1,6 +1,5 @@
 package io.kdstream.app.cli;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -48,14 +47,8 @@ public final class TopicsCommand {
                 for (NewTopic topic : definitions) {
                     create(admin, topic);
                 }
-                List<String> names = definitions.stream().map(NewTopic::name).toList();
-                List<String> problems = TopicCheck.problems(admin, topics, names, Duration.ofSeconds(60));
-                // A topic just created can take a moment to reach the metadata the broker answers from.
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (problems.stream().anyMatch(problem -> problem.endsWith("does not exist")) && System.nanoTime() < deadline) {
-                    Thread.sleep(500);
-                    problems = TopicCheck.problems(admin, topics, names, Duration.ofSeconds(60));
-                }
+                List<String> problems = TopicCheck.settledProblems(admin, topics,
+                        definitions.stream().map(NewTopic::name).toList());
                 if (!problems.isEmpty()) {
                     problems.forEach(problem -> System.err.println("kd: " + problem));
                     System.err.println("kd: delete and re-create those topics (their data is lost), or fix them with kafka-configs.sh");

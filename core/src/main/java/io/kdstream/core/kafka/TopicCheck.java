@@ -32,6 +32,13 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class TopicCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long a missing topic is waited for: one created a moment ago (by {@code kd topics create}, a compose
+     * init step, a test) can take a while to reach the metadata a broker answers from, more on a loaded machine.
+     */
+    private static final int APPEARANCE_GRACE_SECONDS = 20;
+    private static final Duration APPEARANCE_GRACE = Duration.ofSeconds(APPEARANCE_GRACE_SECONDS);
+    private static final String MISSING = " does not exist";
 
     /** The fix every problem names. */
     public static final String FIX = "create the topics with `kd topics create --bootstrap HOST:PORT` (or as in docs/OPERATIONS.md)";
@@ -69,7 +76,7 @@ public final class TopicCheck {
         for (String name : needed) {
             TopicDescription description = found.get(name);
             if (description == null) {
-                problems.add("topic " + name + " does not exist");
+                problems.add("topic " + name + MISSING);
                 continue;
             }
             NewTopic definition = definitions.get(name);
@@ -102,11 +109,30 @@ public final class TopicCheck {
     public static void require(Map<String, Object> kafkaSettings, String service, Topics topics, Collection<String> needed) {
         List<String> problems;
         try (Admin admin = Admin.create(adminSettings(kafkaSettings))) {
-            problems = problems(admin, topics, needed, TIMEOUT);
+            problems = settledProblems(admin, topics, needed);
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException(service + " cannot start: " + String.join("; ", problems) + ". Fix: " + FIX);
         }
+    }
+
+    /**
+     * {@link #problems}, asked again for up to {@value #APPEARANCE_GRACE_SECONDS} s while a needed topic is missing,
+     * so that topics created just before are not reported missing.
+     */
+    public static List<String> settledProblems(Admin admin, Topics topics, Collection<String> needed) {
+        long deadline = System.nanoTime() + APPEARANCE_GRACE.toNanos();
+        List<String> problems = problems(admin, topics, needed, TIMEOUT);
+        while (problems.stream().anyMatch(problem -> problem.endsWith(MISSING)) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + needed, e);
+            }
+            problems = problems(admin, topics, needed, TIMEOUT);
+        }
+        return problems;
     }
 
     /** The topic's description, or null when it does not exist. */
