@@ -1,12 +1,15 @@
 package io.kdstream.monitor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.kdstream.core.kafka.TopicCheck;
+import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.service.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -36,8 +39,10 @@ public final class MonitorService implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> failedState = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MonitorConfig config;
 
     public MonitorService(MonitorConfig config, MeterRegistry registry) {
+        this.config = config;
         this.registry = registry;
         this.metrics = new MonitorMetrics(registry, config.versionsKept());
         this.streams = new KafkaStreams(MonitorTopology.build(config, metrics), streamsProperties(config));
@@ -67,6 +72,9 @@ public final class MonitorService implements AutoCloseable {
 
     /** Starts the streams threads and returns once they are running; throws if they fail or take over a minute. */
     public void start() {
+        Topics topics = config.topics();
+        TopicCheck.require(config.kafkaClientSettings(), "the monitor", topics, List.of(topics.predictions(),
+                topics.softLabels(), topics.groundTruth(), topics.checkpoints(), topics.deadLetters()));
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();

@@ -38,7 +38,8 @@ class RecordRoundTripTest {
                 .setSizeBytes(10).setChunkCount(1)
                 .setLineage(Lineage.newBuilder().setSamplesSeen(100).setMode("teacher")
                         .setOffsets(List.of(new PartitionOffset("kd-soft-labels", 0, 100L))).build())
-                .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f)).build();
+                .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f, List.of(new ClassScores(30, 0.9f, 0.85f, 0.6f, 0.6f),
+                        new ClassScores(20, 0.95f, null, 0.4f, 0.4f)))).build();
         return Stream.of(
                 Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY)),
                 Arguments.of(Codecs.SOFT_LABEL, dense),

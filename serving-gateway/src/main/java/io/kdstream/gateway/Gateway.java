@@ -71,7 +71,7 @@ public final class Gateway implements AutoCloseable {
                 new DeadLetters(SERVICE, config.topics().deadLetters(), registry), copier::sendRaw,
                 new ConsumerLag(registry, SERVICE, checkpoints));
         this.http = new HttpApi(models, batcher, copier, registry, metrics, config.adminToken(), config.modelName(),
-                config.requestTimeout()).create(config.maxBodyBytes());
+                config.requestTimeout(), config.maxBodyBytes(), config.maxRows()).create();
     }
 
     /** Starts the worker threads and the HTTP server; returns once the server listens. */

@@ -27,6 +27,7 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
+    public static final String HTTP_MAX_ROWS = "http.max.rows";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String MODEL_NAME = "model.name";
     public static final String MODELS_RETAINED = "models.retained";
@@ -65,8 +66,12 @@ public final class GatewayConfig extends ServiceConfig {
                 .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
                         "Port of the HTTP API, which also serves /metrics and /health; 0 picks a free port.")
                 .define(HTTP_MAX_BODY_BYTES, Type.INT, 8 * 1024 * 1024, Range.atLeast(MIN_BODY_BYTES), Importance.MEDIUM,
-                        "Largest request body accepted; larger ones get 413. One 784-value input takes about 8 KiB "
-                                + "of JSON, so the default holds batches of several hundred inputs.")
+                        "Largest request body accepted, whatever its transfer encoding (a chunked body is refused as soon "
+                                + "as it passes the limit); larger ones get 413. One 784-value input takes about 8 KiB of JSON, "
+                                + "so the default holds batches of several hundred inputs.")
+                .define(HTTP_MAX_ROWS, Type.INT, 1024, Range.between(1, 1_000_000), Importance.MEDIUM,
+                        "Most inputs in one request (v1 'inputs' or an Open Inference Protocol batch); more get 413 before "
+                                + "they are read. A request over batch.max is split into model calls of batch.max.")
                 .define(REQUEST_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                         "How long a predict request waits for its model call before it is answered with 503.")
                 .define(MODEL_NAME, Type.STRING, "student", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -79,7 +84,8 @@ public final class GatewayConfig extends ServiceConfig {
                         "A checkpoint is refused when its holdout agreement is more than this, plus two standard errors of the difference "
                                 + "(small holdouts are weak evidence), below the served model's.")
                 .define(BATCH_MAX, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
-                        "Most examples in one model call; concurrent requests are merged up to this size.")
+                        "Most examples in one model call; concurrent requests are merged up to this size, and a larger request "
+                                + "is split into calls of this size.")
                 .define(BATCH_WAIT_MS, Type.INT, 2, Range.between(0, 1000), Importance.MEDIUM,
                         "Longest a request waits for others to join its model call; 0 merges only what is already queued.")
                 .define(BATCH_QUEUE_CAPACITY, Type.INT, 1024, Range.atLeast(1), Importance.LOW,
@@ -142,6 +148,10 @@ public final class GatewayConfig extends ServiceConfig {
 
     public int maxBodyBytes() {
         return getInt(HTTP_MAX_BODY_BYTES);
+    }
+
+    public int maxRows() {
+        return getInt(HTTP_MAX_ROWS);
     }
 
     public Duration requestTimeout() {

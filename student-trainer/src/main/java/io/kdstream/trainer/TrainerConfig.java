@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.Device;
 import io.kdstream.core.config.ServiceConfig;
 import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.trainer.training.StudentSetup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -50,6 +52,9 @@ public final class TrainerConfig extends ServiceConfig {
     public static final String GROUND_TRUTH_CACHE_SIZE = "ground.truth.cache.size";
     public static final String EMA_DECAY = "ema.decay";
     public static final String MUTUAL_PEERS = "mutual.peers";
+    public static final String GRADIENT_CLIP_NORM = "gradient.clip.norm";
+    public static final String DIVERGENCE_AGREEMENT_DROP = "divergence.agreement.drop";
+    public static final String PUBLISH_EMA_DECAY = "publish.ema.decay";
     public static final String DEVICE = "device";
     public static final String GROUP_ID = "group.id";
     public static final String TRANSACTIONAL_ID = "transactional.id";
@@ -115,6 +120,19 @@ public final class TrainerConfig extends ServiceConfig {
                     "mode=self: the teacher's weights move as teacher = decay*teacher + (1-decay)*student each step.")
             .define(MUTUAL_PEERS, Type.INT, 2, Range.between(2, 16), Importance.LOW,
                     "mode=mutual: students training side by side, each distilling from the mean of the others.")
+            .define(GRADIENT_CLIP_NORM, Type.DOUBLE, 10.0, Range.between(0, 1e6), Importance.MEDIUM,
+                    "Largest L2 norm of a step's gradients, all parameters together; longer gradients are scaled down to "
+                            + "it, so one outlier batch moves the weights no further than a normal one (an untrained small MLP "
+                            + "starts near 7). 0 turns clipping off.")
+            .define(DIVERGENCE_AGREEMENT_DROP, Type.DOUBLE, 0.1, Range.between(0, 1), Importance.MEDIUM,
+                    "A checkpoint whose holdout agreement is this much below the last good checkpoint's, scored again on "
+                            + "the same held-out examples, counts as a collapse: the student is rolled back to the last good "
+                            + "weights with a fresh optimizer state (kd_trainer_rollbacks_total). Non-finite weights always "
+                            + "roll back. 0 turns the holdout check off.")
+            .define(PUBLISH_EMA_DECAY, Type.DOUBLE, 0.0, Range.between(0, 0.99999), Importance.MEDIUM,
+                    "mode=teacher: publish an exponential moving average of the student's weights (Polyak averaging) "
+                            + "with this decay per step instead of the newest weights, for steadier checkpoints. 0 publishes "
+                            + "the newest weights.")
             .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.MEDIUM,
                     "Where the student trains: auto takes the first GPU PyTorch sees, else the CPU.")
             .define(GROUP_ID, Type.STRING, "", Importance.LOW,
@@ -271,6 +289,24 @@ public final class TrainerConfig extends ServiceConfig {
 
     public int mutualPeers() {
         return getInt(MUTUAL_PEERS);
+    }
+
+    public float gradientClipNorm() {
+        return getDouble(GRADIENT_CLIP_NORM).floatValue();
+    }
+
+    public double divergenceAgreementDrop() {
+        return getDouble(DIVERGENCE_AGREEMENT_DROP);
+    }
+
+    public float publishEmaDecay() {
+        return getDouble(PUBLISH_EMA_DECAY).floatValue();
+    }
+
+    /** What every student of this trainer shares, on {@code device}. */
+    public StudentSetup studentSetup(Device device) {
+        return new StudentSetup(architecture(), device, temperature(), alpha(), optimizer(), emaDecay(), mutualPeers(),
+                gradientClipNorm(), publishEmaDecay());
     }
 
     public String device() {

@@ -15,6 +15,7 @@ import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TopicCheck;
 import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Devices;
@@ -36,6 +37,7 @@ import io.kdstream.trainer.labels.UnusableRecordException;
 import io.kdstream.trainer.training.Batch;
 import io.kdstream.trainer.training.BatchAssembler;
 import io.kdstream.trainer.training.Distiller;
+import io.kdstream.trainer.training.DivergenceGuard;
 import io.kdstream.trainer.training.HoldoutSet;
 import io.kdstream.trainer.training.MutualDistiller;
 import io.kdstream.trainer.training.ReplayBuffer;
@@ -81,6 +83,8 @@ final class TrainingLoop {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** How long a taken snapshot may wait for a full backlog before it is committed anyway. */
     static final Duration PUBLISH_WAIT = Duration.ofMillis(100);
+    /** How often the loop looks for partitions added to its input topics. */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
     private final TrainerConfig config;
     private final MeterRegistry registry;
@@ -116,6 +120,8 @@ final class TrainingLoop {
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsSinceCheckpoint;
     private PendingCheckpoint pending;
+    private List<String> inputTopics = List.of();
+    private long lastPartitionCheckNanos = System.nanoTime();
 
     /** A checkpoint whose snapshot the training thread is taking, with the lineage it will publish. */
     private record PendingCheckpoint(Future<Snapshot> snapshot, LineageTracker lineage, long queuedNanos) {
@@ -152,13 +158,14 @@ final class TrainingLoop {
      */
     void open() {
         Device device = Devices.choose(config.device(), "student trainer '" + model + "' (" + mode.configName() + " mode)");
-        setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
-                config.emaDecay(), config.mutualPeers());
+        setup = config.studentSetup(device);
         decoder = mode == Mode.TEACHER
                 ? ExampleDecoder.softLabels(task, config.temperature())
                 : ExampleDecoder.traffic(task);
         Map<String, Object> kafka = config.kafkaClientSettings();
         String clientId = config.transactionalId();
+        TopicCheck.require(kafka, "the student trainer", config.topics(),
+                List.of(mode.inputTopic(config.topics()), checkpointTopic, config.topics().deadLetters()));
         publisher = new CheckpointPublisher(new KafkaProducer<>(
                 KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())), status::running);
         // Fence any older instance first: its open transaction is aborted, so the history read next is final.
@@ -184,6 +191,7 @@ final class TrainingLoop {
         if (groundTruth != null) {
             partitions.addAll(partitionsOf(groundTruthTopic, false));
         }
+        inputTopics = groundTruth != null ? List.of(inputTopic, groundTruthTopic) : List.of(inputTopic);
         consumer.assign(partitions);
         lineage = restored.map(r -> LineageTracker.from(r.manifest().getLineage())).orElseGet(LineageTracker::fresh);
         Map<TopicPartition, Long> resumeAt = lineage.nextOffsets();
@@ -220,6 +228,7 @@ final class TrainingLoop {
                 lag.update(consumer);
                 worker.throwIfFailed();
                 advanceCheckpoint(timeDue());
+                followAddedPartitions();
             }
         } catch (WakeupException e) {
             // close() asked the poll to stop.
@@ -474,6 +483,40 @@ final class TrainingLoop {
         }
     }
 
+    /**
+     * Every {@link #PARTITION_CHECK}, assigns partitions added to the input topics since the last look, from their
+     * beginning: the trainer assigns its partitions itself, so nothing else would tell it.
+     */
+    private void followAddedPartitions() {
+        if (System.nanoTime() - lastPartitionCheckNanos < PARTITION_CHECK.toNanos()) {
+            return;
+        }
+        lastPartitionCheckNanos = System.nanoTime();
+        List<TopicPartition> assigned = new ArrayList<>(consumer.assignment());
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : inputTopics) {
+            consumer.partitionsFor(topic, STARTUP_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .filter(partition -> !assigned.contains(partition))
+                    .forEach(added::add);
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        assigned.addAll(added);
+        consumer.assign(assigned);
+        startFromBeginning(added);
+        LOG.info("Partitions {} were added to the input topics; reading them from their beginning", added);
+    }
+
+    /** Positions partitions none of whose records were consumed yet at their beginning, in the lineage too. */
+    private void startFromBeginning(List<TopicPartition> partitions) {
+        consumer.seekToBeginning(partitions);
+        for (TopicPartition partition : partitions) {
+            lineage.startAt(partition, consumer.position(partition, STARTUP_TIMEOUT));
+        }
+    }
+
     /** Back to the last committed checkpoint: its weights, its lineage and its consumer positions. */
     private void rewind() {
         pending = null;
@@ -481,11 +524,23 @@ final class TrainingLoop {
         worker.reset(() -> newDistiller(state.weights(), state.auxiliary()));
         lineage = committedLineage.copy();
         lineage.nextOffsets().forEach(consumer::seek);
+        // Partitions added after the last commit: nothing of them is committed, so they start over.
+        List<TopicPartition> unknown = consumer.assignment().stream()
+                .filter(partition -> !lineage.nextOffsets().containsKey(partition)).toList();
+        if (!unknown.isEmpty()) {
+            startFromBeginning(unknown);
+        }
         assembler.clear();
         status.update(lineage.samplesSeen(), latestVersion);
     }
 
+    /** The mode's distiller, rolled back to its last good weights when it diverges. */
     private Distiller newDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
+        return new DivergenceGuard(model, this::modeDistiller, weights, auxiliary, config.divergenceAgreementDrop(),
+                metrics::rolledBack);
+    }
+
+    private Distiller modeDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
         return switch (mode) {
             case TEACHER -> new TeacherDistiller(setup, weights);
             case SELF -> new SelfDistiller(setup, weights, auxiliary.get(SelfDistiller.EMA_SUFFIX));

@@ -44,6 +44,9 @@ class TrainerConfigTest {
         assertThat(config.transactionalId()).isEqualTo("kd-trainer-student");
         assertThat(config.newExamplesPerBatch()).isEqualTo(64);
         assertThat(config.batchesAhead()).isEqualTo(64);
+        assertThat(config.gradientClipNorm()).isEqualTo(10f);
+        assertThat(config.divergenceAgreementDrop()).isEqualTo(0.1);
+        assertThat(config.publishEmaDecay()).isZero();
     }
 
     @Test

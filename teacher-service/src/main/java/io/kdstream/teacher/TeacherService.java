@@ -2,6 +2,7 @@ package io.kdstream.teacher;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TopicCheck;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.service.Health;
 import io.kdstream.core.task.TaskContract;
@@ -74,6 +76,8 @@ public final class TeacherService implements AutoCloseable {
         if (loop != null) {
             throw new IllegalStateException("the teacher service is already started");
         }
+        TopicCheck.require(config.kafkaClientSettings(), "the teacher service", config.topics(),
+                List.of(config.topics().traffic(), config.topics().softLabels(), config.topics().deadLetters()));
         Device device = Devices.choose(config.device(), "teacher");
         teacher = teacherLoader.apply(device);
         TaskContract task = config.task();

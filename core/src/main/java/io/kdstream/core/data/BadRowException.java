@@ -4,7 +4,7 @@ package io.kdstream.core.data;
  * A row of a data file that does not fit its task, with where it is: the file, the 1-based line and the 1-based
  * column (the cell's position in a CSV row, the character position in a JSON line).
  */
-public final class BadRowException extends RuntimeException {
+public final class BadRowException extends IllegalArgumentException {
 
     private final String file;
     private final long line;

@@ -16,7 +16,7 @@ import ai.djl.training.ParameterStore;
  */
 public interface FeatureLoss {
 
-    /** The method's short name ({@code fitnets}, {@code at}, {@code sp}, {@code rkd}, {@code crd}), used in errors. */
+    /** The method's short name ({@code fitnets}, {@code at}, {@code sp}, {@code rkd}, {@code crd}, {@code adversarial}), used in errors. */
     String method();
 
     /**

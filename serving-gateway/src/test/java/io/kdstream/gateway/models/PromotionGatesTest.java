@@ -103,14 +103,14 @@ class PromotionGatesTest {
     @Test
     void shouldComputeTheStandardErrorFromSmoothedRates() {
         // (0.9·100 + 1) / 102 = 0.892157; 0.892157 · 0.107843 / 100 = 0.00096213; √(2 · 0.00096213) = 0.043866
-        HoldoutScores scores = new HoldoutScores(100, 0.9f, 0.1f, null);
+        HoldoutScores scores = new HoldoutScores(100, 0.9f, 0.1f, null, null);
 
         assertThat(PromotionGates.standardErrorOfDifference(scores, scores)).isCloseTo(0.043866, within(1e-5));
     }
 
     private Checkpoint scored(long version, float agreement, int examples) {
         Checkpoint manifest = TestCheckpoints.manifest("student", version, weights, agreement);
-        manifest.setHoldout(new HoldoutScores(examples, agreement, 0.1f, null));
+        manifest.setHoldout(new HoldoutScores(examples, agreement, 0.1f, null, null));
         return manifest;
     }
 }

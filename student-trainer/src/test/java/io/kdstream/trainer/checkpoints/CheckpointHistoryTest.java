@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CheckpointHistoryTest {
 
     private static final Lineage LINEAGE = new Lineage(10L, "self", List.of(), null, null, null);
-    private static final HoldoutScores SCORES = new HoldoutScores(0, 0f, 0f, null);
+    private static final HoldoutScores SCORES = new HoldoutScores(0, 0f, 0f, null, null);
 
     @Test
     void shouldFindTheNewestVerifiedCheckpointWithItsAuxiliaryWeights() {

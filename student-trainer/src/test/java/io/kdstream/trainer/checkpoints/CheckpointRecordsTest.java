@@ -24,7 +24,7 @@ class CheckpointRecordsTest {
 
     private static final Lineage LINEAGE = new Lineage(1234L, "teacher",
             List.of(new PartitionOffset("kd-soft-labels", 0, 700L)), 10L, 20L, 30L);
-    private static final HoldoutScores SCORES = new HoldoutScores(50, 0.9f, 0.1f, 0.85f);
+    private static final HoldoutScores SCORES = new HoldoutScores(50, 0.9f, 0.1f, 0.85f, null);
 
     @Test
     void shouldWriteChunksThenAManifestDescribingThem() {
