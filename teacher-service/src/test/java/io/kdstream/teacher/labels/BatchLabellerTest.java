@@ -107,8 +107,8 @@ class BatchLabellerTest {
         String hugeId = "x".repeat(900_000);
         List<TrafficRecord> batch = List.of(
                 decoder.decodeOrReject(record("bomb", bomb)),
-                decoder.decodeOrReject(record("huge", event(hugeId, Tensors.uint8(new byte[4], 4)))),
-                decoder.decodeOrReject(record("r-0", event("r-0", Tensors.uint8(new byte[4], 4)))));
+                decoder.decodeOrReject(record("huge", event(hugeId, Tensors.uint8(new byte[4], 1, 2, 2)))),
+                decoder.decodeOrReject(record("r-0", event("r-0", Tensors.uint8(new byte[4], 1, 2, 2)))));
         DeadLetters deadLetters = new DeadLetters("teacher-service", "dead", registry);
         BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller("fake", "fake-v1", List.of(), 2f, 2, 0), 2f,
                 "labels", deadLetters, metrics);

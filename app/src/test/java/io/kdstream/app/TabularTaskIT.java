@@ -1,0 +1,205 @@
+package io.kdstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdstream.app.demo.GatewayClient;
+import io.kdstream.app.demo.GatewayClient.Answer;
+import io.kdstream.app.demo.Pipeline;
+import io.kdstream.core.config.TaskSetting;
+import io.kdstream.core.data.LabeledVectors;
+import io.kdstream.core.data.RandomRbf;
+import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.testing.Eventually;
+import io.kdstream.gateway.GatewayConfig;
+import io.kdstream.monitor.MonitorConfig;
+import io.kdstream.monitor.MonitorSnapshot;
+import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.CheckpointKey;
+import io.kdstream.schemas.DeadLetter;
+import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.TrafficSource;
+import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.TeacherConfig;
+import io.kdstream.teacher.model.TeacherManifest;
+import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.training.TeacherTraining;
+import io.kdstream.teacher.training.TrainingListener;
+import io.kdstream.trainer.TrainerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop on the tabular task (16 named features, 5 classes; neither 784 inputs nor 10 classes anywhere) through a
+ * real in-process broker: a reference teacher trained here on the task's random-RBF stream labels tabular traffic, the
+ * trainer distils the task's default student from those labels, the gateway serves it to clients that name their
+ * features over HTTP and shadows their requests back to the teacher, and the monitor scores the gateway's answers
+ * against the teacher's. Every stage is configured with {@code task=tabular-rbf} and refuses nothing.
+ */
+class TabularTaskIT {
+
+    private static final TaskContract TASK = BuiltInTasks.TABULAR_RBF;
+    private static final Set<String> TASK_SERVICES = Set.of("teacher-service", "student-trainer", "monitor");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void shouldDistilATabularStudentFromATabularTeacherEndToEnd(@TempDir Path teacherDir) throws Exception {
+        // given the task's reference teacher, trained here on seeded rows
+        TeacherStore store = new TeacherStore(teacherDir);
+        RandomRbf rbf = RandomRbf.tabular();
+        TeacherManifest teacher = new TeacherTraining(new TeacherTraining.Settings(null, 3, 64, 3e-3f, 7, "cpu"))
+                .trainAndSave(rbf.sample(6000, 1), rbf.sample(1000, 2), store, TrainingListener.SILENT);
+        assertThat(teacher.task()).isEqualTo(TASK);
+        assertThat(teacher.testAccuracy()).as("teacher accuracy, chance is 0.2").isGreaterThan(0.5);
+        Instant testStart = Instant.now();
+
+        Map<String, Object> task = Map.of(TaskSetting.KEY, TASK.name());
+        Pipeline.Settings settings = new Pipeline.Settings(2,
+                with(task, TeacherConfig.TEACHER_DIR, teacherDir.toString()),
+                with(task, TrainerConfig.CHECKPOINT_INTERVAL_MS, 1000),
+                with(with(with(task, GatewayConfig.HTTP_PORT, 0), GatewayConfig.GATE_MIN_AGREEMENT, 0.3),
+                        GatewayConfig.SHADOW_FRACTION, 1.0),
+                with(with(task, MonitorConfig.DRIFT_WINDOW_MS, 2000), MonitorConfig.DRIFT_REFERENCE_MS, 2000));
+        try (Pipeline pipeline = Pipeline.start(settings)) {
+            // when tabular traffic flows in two waves, the second once a first checkpoint is out
+            LabeledVectors traffic = rbf.sample(4000, 3);
+            send(pipeline, traffic, 0, 2000);
+            Eventually.await("a first checkpoint", Duration.ofSeconds(150), () -> pipeline.trainer().latestVersion(), v -> v >= 1);
+            send(pipeline, traffic, 2000, 4000);
+            long newest = Eventually.await("a checkpoint after the second wave", Duration.ofSeconds(150),
+                    () -> pipeline.trainer().latestVersion(), v -> v >= 2);
+
+            // then the checkpoint is the task's default student, carries the task, and learned from this teacher
+            Checkpoint manifest = manifest(pipeline, newest);
+            assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(TASK);
+            assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5");
+            assertThat(manifest.getLineage().getSamplesSeen()).isPositive();
+            assertThat(manifest.getLineage().getLabelTimeMin()).isGreaterThanOrEqualTo(testStart.toEpochMilli());
+            assertThat(manifest.getHoldout().getAgreement()).as("holdout agreement with the teacher").isGreaterThan(0.5f);
+            // and the soft labels are the teacher's, over 5 classes, each keeping its 16 features as they came
+            List<ConsumerRecord<byte[], byte[]>> labels = readAll(pipeline, Topics.DEFAULT.softLabels());
+            assertThat(labels).hasSizeGreaterThanOrEqualTo((int) manifest.getLineage().getSamplesSeen()).allSatisfy(record -> {
+                SoftLabel label = Codecs.SOFT_LABEL.decode(record.value());
+                assertThat(label.getTeacherVersion()).isEqualTo(teacher.version());
+                assertThat(label.getClassCount()).isEqualTo(5);
+                assertThat(label.getInput()).isEqualTo(traffic.tensor(Integer.parseInt(label.getRequestId().substring(4))));
+            });
+
+            // and the gateway serves a student of the task to clients that name their features
+            long served = Eventually.await("the gateway to serve a student", Duration.ofSeconds(150),
+                    () -> pipeline.gateway().servedVersion(), version -> version >= 1);
+            GatewayClient gateway = new GatewayClient(pipeline.gatewayUrl());
+            assertThat(gateway.model().body().path("task").path("name").asText()).isEqualTo(TASK.name());
+            LabeledVectors asked = rbf.sample(40, 4);
+            for (int i = 0; i < asked.count(); i++) {
+                Answer answer = predictNamed(pipeline, "asked-" + i, asked.input(i));
+                assertThat(answer.status()).as("answer %s", answer.body()).isEqualTo(200);
+                assertThat(answer.body().path("probabilities")).hasSize(5);
+                assertThat(TASK.classNames()).contains(answer.body().path("topClassName").asText());
+                assertThat(answer.body().path("modelVersion").asLong()).isGreaterThanOrEqualTo(served);
+            }
+            Answer missing = predictNamed(pipeline, "missing", new float[15]);
+            assertThat(missing.status()).isEqualTo(400);
+            assertThat(missing.body().toString()).contains("x15");
+
+            // and the monitor scores the gateway's answers against the teacher's labels of the shadowed requests
+            MonitorSnapshot scores = Eventually.await("the monitor to match predictions with labels", Duration.ofSeconds(120),
+                    () -> pipeline.monitor().snapshot(), snapshot -> snapshot.matched() > 0 && Double.isFinite(snapshot.agreement()));
+            assertThat(scores.agreement()).isBetween(0.0, 1.0);
+            assertThat(scores.teacherEntropy()).isPositive().isLessThan(Math.log(5));
+            // and no stage refused anything of the task
+            List<DeadLetter> refused = readAll(pipeline, Topics.DEFAULT.deadLetters()).stream()
+                    .map(record -> Codecs.DEAD_LETTER.decode(record.value()))
+                    .filter(letter -> TASK_SERVICES.contains(letter.getService())).toList();
+            assertThat(refused).isEmpty();
+        }
+    }
+
+    /** {@code POST /v1/predict} with one object of named features {@code x00, x01, ...}. */
+    private static Answer predictNamed(Pipeline pipeline, String requestId, float[] values) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("requestId", requestId);
+        ObjectNode features = body.putObject("features");
+        for (int i = 0; i < values.length; i++) {
+            features.put(TASK.featureNames().get(i), values[i]);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(pipeline.gatewayUrl() + "/v1/predict"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+        Map<String, Object> copy = new HashMap<>(settings);
+        copy.put(key, value);
+        return copy;
+    }
+
+    /** Rows {@code from..to-1} onto kd-traffic in the task's wire form, with their true labels, request ids row-i. */
+    private static void send(Pipeline pipeline, LabeledVectors rows, int from, int to) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(
+                Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-tabular-replay"))) {
+            for (int i = from; i < to; i++) {
+                String requestId = "row-" + i;
+                TrafficEvent event = new TrafficEvent(requestId, Instant.now(), rows.tensor(i), rows.label(i), TrafficSource.REPLAY);
+                producer.send(new ProducerRecord<>(Topics.DEFAULT.traffic(), requestId.getBytes(StandardCharsets.UTF_8),
+                        Codecs.TRAFFIC_EVENT.encode(event)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Checkpoint manifest(Pipeline pipeline, long version) {
+        for (ConsumerRecord<byte[], byte[]> record : readAll(pipeline, Topics.DEFAULT.checkpoints())) {
+            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+            if (key.getChunk() == -1 && key.getVersion() == version && record.value() != null) {
+                return Codecs.CHECKPOINT.decode(record.value());
+            }
+        }
+        throw new AssertionError("no manifest of version " + version + " on " + Topics.DEFAULT.checkpoints());
+    }
+
+    /** Every committed record of a topic, from its beginning to its end at the time of the call. */
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(Pipeline pipeline, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.groupless(Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-tabular-" + topic))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+}
