@@ -8,6 +8,7 @@ import io.kdstream.app.cli.TrainerCommand;
 import io.kdstream.app.cli.GatewayCommand;
 import io.kdstream.app.cli.MonitorCommand;
 import io.kdstream.app.cli.ReplayCommand;
+import io.kdstream.app.cli.TopicsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kd", mixinStandardHelpOptions = true, version = "kd-stream 0.1.0",
         description = "Online knowledge distillation over Kafka: a teacher labels traffic, a student learns continuously, a gateway serves it.",
         subcommands = {DemoCommand.class, BrokerCommand.class, TeacherCommand.class, TrainerCommand.class, GatewayCommand.class, MonitorCommand.class,
-                ReplayCommand.class, BenchCommand.class,
+                TopicsCommand.class, ReplayCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Kd {
 

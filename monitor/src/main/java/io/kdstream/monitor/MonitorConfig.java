@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdstream.core.config.ServiceConfig;
+import io.kdstream.core.config.TaskSetting;
+import io.kdstream.core.task.TaskContract;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The monitor's settings: the shared ones of {@link ServiceConfig} plus the join, drift and quality windows.
+ * The monitor's settings: the shared ones of {@link ServiceConfig}, the task (whose class names and count the
+ * monitor scores and whose input shape soft labels must fit), and the join, drift and quality windows.
  * docs/monitor.md holds the table generated from {@link #DEFINITION}.
  *
  * <p>All windows are in stream time (record timestamps), not wall-clock time: a replay of old traffic gives the
@@ -37,7 +41,7 @@ public final class MonitorConfig extends ServiceConfig {
     /** Rolling windows advance in steps of a tenth of their length. */
     public static final int STEPS_PER_WINDOW = 10;
 
-    public static final ConfigDef DEFINITION = commonDefinitions(DEFAULT_METRICS_PORT)
+    public static final ConfigDef DEFINITION = TaskSetting.define(commonDefinitions(DEFAULT_METRICS_PORT))
             .define(APPLICATION_ID, Type.STRING, "kd-monitor", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id: the consumer group, and the prefix of the monitor's internal topics "
                             + "and state folders. Two monitors with the same id share the work; a new id starts from "
@@ -45,8 +49,8 @@ public final class MonitorConfig extends ServiceConfig {
             .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,
                     "Folder for the local state stores; empty means Kafka Streams' default (kafka-streams under "
                             + "java.io.tmpdir). Give each monitor instance on one host its own folder.")
-            .define(CLASS_COUNT, Type.INT, 10, Range.atLeast(2), Importance.MEDIUM,
-                    "Classes of the model; predictions and soft labels with another count go to the dead-letter topic.")
+            .define(CLASS_COUNT, Type.INT, null, unsetOrAtLeastTwo(), Importance.LOW,
+                    "Deprecated: the task's class names give the class count. When set it must equal the task's class count.")
             .define(JOIN_WINDOW_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.MEDIUM,
                     "A prediction and a soft label with the same request id are joined when their record timestamps "
                             + "are at most this far apart (the teacher's labelling delay must fit in it).")
@@ -91,7 +95,23 @@ public final class MonitorConfig extends ServiceConfig {
                     + " (" + getLong(DRIFT_REFERENCE_MS) + "): a reference shorter than the current window is the "
                     + "noisier side of every comparison; lengthen " + DRIFT_REFERENCE_MS);
         }
+        Integer classCount = getInt(CLASS_COUNT);
+        TaskContract task = task();
+        if (classCount != null && classCount != task.classCount()) {
+            problems.add(CLASS_COUNT + " (" + classCount + ") disagrees with the " + task.classCount() + " classes of "
+                    + TaskSetting.KEY + " " + task.name() + ": remove " + CLASS_COUNT + " (the task names the classes)");
+        }
         return problems;
+    }
+
+    /** The task whose predictions and soft labels the monitor reads; records of another shape are dead-lettered. */
+    public TaskContract task() {
+        return TaskSetting.of(this);
+    }
+
+    /** The task's class names in index order, for meters tagged by class. */
+    public List<String> classNames() {
+        return task().classNames();
     }
 
     public String applicationId() {
@@ -103,8 +123,9 @@ public final class MonitorConfig extends ServiceConfig {
         return getString(STATE_DIR);
     }
 
+    /** The task's class count. */
     public int classCount() {
-        return getInt(CLASS_COUNT);
+        return task().classCount();
     }
 
     public Duration joinWindow() {
@@ -137,5 +158,13 @@ public final class MonitorConfig extends ServiceConfig {
 
     public int versionsKept() {
         return getInt(METRICS_VERSIONS_KEPT);
+    }
+
+    private static ConfigDef.Validator unsetOrAtLeastTwo() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && (Integer) value < 2) {
+                throw new ConfigException(name, value, "a classifier has at least 2 classes");
+            }
+        }, () -> "unset, or [2,...]");
     }
 }

@@ -1,16 +1,21 @@
 package io.kdstream.monitor;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.kdstream.core.kafka.TopicCheck;
+import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.service.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -34,8 +39,10 @@ public final class MonitorService implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<KafkaStreams.State> failedState = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MonitorConfig config;
 
     public MonitorService(MonitorConfig config, MeterRegistry registry) {
+        this.config = config;
         this.registry = registry;
         this.metrics = new MonitorMetrics(registry, config.versionsKept());
         this.streams = new KafkaStreams(MonitorTopology.build(config, metrics), streamsProperties(config));
@@ -52,6 +59,9 @@ public final class MonitorService implements AutoCloseable {
         // Failed writes (dead letters) are not covered by this and still fail the thread, which is replaced.
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Inputs are read as bytes and decoded by the topology (undecodable records are dead-lettered there); should a
+        // serde ever fail on a record before that, the record is logged and skipped rather than stopping the thread.
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         if (!config.stateDir().isEmpty()) {
             properties.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         }
@@ -62,6 +72,9 @@ public final class MonitorService implements AutoCloseable {
 
     /** Starts the streams threads and returns once they are running; throws if they fail or take over a minute. */
     public void start() {
+        Topics topics = config.topics();
+        TopicCheck.require(config.kafkaClientSettings(), "the monitor", topics, List.of(topics.predictions(),
+                topics.softLabels(), topics.groundTruth(), topics.checkpoints(), topics.deadLetters()));
         streams.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 running.countDown();
@@ -90,6 +103,22 @@ public final class MonitorService implements AutoCloseable {
                     + "); see the log for the cause");
         }
         LOG.info("Monitor running with {} stream thread(s)", streams.metadataForLocalThreads().size());
+    }
+
+    /**
+     * Live unless its stream threads stopped for good (ERROR, or NOT_RUNNING without close()); ready while RUNNING
+     * (or rebalancing after it was running).
+     */
+    public Health health() {
+        KafkaStreams.State state = streams.state();
+        if (closed.get()) {
+            return Health.stopped();
+        }
+        return switch (state) {
+            case RUNNING, REBALANCING -> running.getCount() == 0 ? Health.ready("state " + state) : Health.starting("state " + state);
+            case CREATED -> Health.starting("state " + state);
+            default -> Health.failed(new IllegalStateException("the monitor's stream threads are " + state));
+        };
     }
 
     /** The latest figures, for live displays and summaries. */

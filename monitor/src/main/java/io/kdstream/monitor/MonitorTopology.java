@@ -1,11 +1,10 @@
 package io.kdstream.monitor;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.Topics;
-import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.monitor.classes.ClassPair;
 import io.kdstream.monitor.classes.PerClassProcessor;
 import io.kdstream.monitor.drift.DriftProcessor;
@@ -66,14 +65,15 @@ public final class MonitorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = config.topics();
         DeadLetters deadLetters = metrics.deadLetters(topics.deadLetters());
-        int classes = config.classCount();
+        TaskContract task = config.task();
+        int classes = task.classCount();
 
         // Every input is read as bytes and decoded here rather than by a deserializer: a bad record becomes a dead
         // letter with its topic, partition and offset, and the monitor carries on.
         KStream<byte[], Prediction> predictions = read(builder, topics.predictions(), "predictions",
                 InputReaders.predictions(classes), deadLetters, topics.deadLetters());
         KStream<byte[], TeacherView> labels = read(builder, topics.softLabels(), "soft-labels",
-                InputReaders.softLabels(classes), deadLetters, topics.deadLetters());
+                InputReaders.softLabels(task), deadLetters, topics.deadLetters());
         KStream<byte[], GroundTruth> truths = read(builder, topics.groundTruth(), "ground-truth",
                 InputReaders.groundTruth(classes), deadLetters, topics.deadLetters());
         KStream<byte[], Checkpoint> manifests = read(builder, topics.checkpoints(), "checkpoints",
@@ -145,23 +145,8 @@ public final class MonitorTopology {
                 .map((id, pair) -> KeyValue.pair(PerClassProcessor.SERIES, pair), Named.as("class-pairs"));
         builder.addStateStore(PerClassProcessor.storeBuilder(config.qualityWindow(), MonitorConfig.STEPS_PER_WINDOW));
         pairs.repartition(Repartitioned.with(Serdes.String(), ClassPair.SERDE).withName("classes").withNumberOfPartitions(1))
-                .process(() -> new PerClassProcessor(metrics, classNames(config.classCount()), config.qualityWindow(),
+                .process(() -> new PerClassProcessor(metrics, config.classNames(), config.qualityWindow(),
                         MonitorConfig.STEPS_PER_WINDOW), Named.as("class-window"), PerClassProcessor.STORE);
-    }
-
-    /**
-     * The class names the per-class gauges are tagged with: Fashion-MNIST's for its 10 classes, else class-0…; to be
-     * replaced by the task contract's names once the monitor's config carries them.
-     */
-    static List<String> classNames(int classCount) {
-        if (classCount == BuiltInTasks.FASHION_MNIST.classCount()) {
-            return BuiltInTasks.FASHION_MNIST.classNames();
-        }
-        List<String> names = new java.util.ArrayList<>();
-        for (int c = 0; c < classCount; c++) {
-            names.add("class-" + c);
-        }
-        return names;
     }
 
     private static void drift(StreamsBuilder builder, MonitorConfig config, MonitorMetrics metrics,

@@ -15,6 +15,7 @@ import io.kdstream.core.config.ConfigDocs;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MonitorConfigTest {
 
@@ -50,6 +51,32 @@ class MonitorConfigTest {
     void shouldRefuseWindowsTooShortToSlideInSteps() {
         assertThatThrownBy(() -> new MonitorConfig(Map.of("drift.window.ms", "5", "class.count", "1")))
                 .hasMessageContaining("drift.window.ms").hasMessageContaining("class.count");
+    }
+
+    @Test
+    void shouldTakeClassesFromTheTaskAndRefuseADisagreeingClassCount() {
+        MonitorConfig tabular = new MonitorConfig(Map.of("task", "tabular-rbf"));
+        assertThat(tabular.classCount()).isEqualTo(5);
+        assertThat(tabular.classNames()).containsExactly("alpha", "beta", "gamma", "delta", "epsilon");
+        assertThat(new MonitorConfig(Map.of()).classNames()).hasSize(10).startsWith("T-shirt/top");
+        assertThat(new MonitorConfig(Map.of("task", "tabular-rbf", "class.count", "5")).classCount()).isEqualTo(5);
+
+        assertThatThrownBy(() -> new MonitorConfig(Map.of("task", "tabular-rbf", "class.count", "10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("class.count (10) disagrees with the 5 classes of task tabular-rbf: remove class.count");
+    }
+
+    @Test
+    void shouldNameEveryMistakeOfABadTaskFile(@TempDir Path dir) throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), """
+                {"name": "x", "input": {"dtype": "float32", "shape": [4], "features": ["a"]}, "classes": ["only"]}""");
+
+        assertThatThrownBy(() -> new MonitorConfig(Map.of("task", bad.toString(), "join.window.ms", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("join.window.ms")
+                .hasMessageContaining("task: '" + bad + "' has 2 problems")
+                .hasMessageContaining("classes: 1 class names given")
+                .hasMessageContaining("input.features: 1 names for 4 features");
     }
 
     @Test

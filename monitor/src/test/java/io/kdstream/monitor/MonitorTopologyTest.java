@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.kdstream.core.metrics.CommonMetrics;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.tensor.Tensors;
+import io.kdstream.monitor.testing.MonitorRecords;
 import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.serde.Codecs;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +46,8 @@ class MonitorTopologyTest {
 
     @TempDir
     Path stateDir;
+    @TempDir
+    Path taskDir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
@@ -52,10 +57,10 @@ class MonitorTopologyTest {
     private TestInputTopic<byte[], byte[]> checkpoints;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
-    /** Three classes, a 1 s join window with 0.5 s grace, 1 s drift windows and references of at least 4 records. */
+    /** Three classes of 28x28 images ({@link MonitorRecords#threeClassTask}), a 1 s join window with 0.5 s grace, 1 s drift windows and references of at least 4 records. */
     private void start() {
         Map<String, Object> settings = new HashMap<>();
-        settings.put("class.count", "3");
+        settings.put("task", MonitorRecords.threeClassTask(taskDir).toString());
         settings.put("join.window.ms", "1000");
         settings.put("join.grace.ms", "500");
         settings.put("ground.truth.window.ms", "5000");
@@ -207,7 +212,7 @@ class MonitorTopologyTest {
     }
 
     /**
-     * Garbage on kd-predictions, a soft label with 4 classes where 3 are configured, and a prediction without key
+     * Garbage on kd-predictions, a soft label with 4 classes where the task has 3, and a prediction without key
      * each become a dead letter naming topic, partition, offset and reason; the next valid pair still matches.
      */
     @Test
@@ -224,7 +229,7 @@ class MonitorTopologyTest {
         assertThat(letters).extracting(DeadLetter::getSourceTopic, DeadLetter::getPartition, DeadLetter::getOffset, DeadLetter::getReason)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("kd-predictions", 0, 0L, "undecodable"),
-                        org.assertj.core.groups.Tuple.tuple("kd-soft-labels", 0, 0L, "bad-class-count"),
+                        org.assertj.core.groups.Tuple.tuple("kd-soft-labels", 0, 0L, TaskContract.MISMATCH),
                         org.assertj.core.groups.Tuple.tuple("kd-predictions", 0, 1L, "missing-key"));
         assertThat(letters.get(0).getService()).isEqualTo("monitor");
         assertThat(letters.get(0).getValue().array()).isEqualTo(garbage);
@@ -232,6 +237,18 @@ class MonitorTopologyTest {
         assertThat(registry.get(CommonMetrics.DEAD_LETTERS).tags("service", "monitor", "topic", "kd-predictions", "reason", "undecodable")
                 .counter().count()).isEqualTo(1);
         assertThat(registry.get(MonitorMetrics.MATCHED).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterSoftLabelsWhoseInputDoesNotFitTheTask() {
+        start();
+        labels.pipeInput(key("r1"), MonitorRecords.softLabel("r1", T0, Tensors.uint8(new byte[100], 10, 10), 0.6f, 0.2f, 0.2f), T0);
+
+        List<DeadLetter> letters = deadLetters.readValuesToList().stream().map(Codecs.DEAD_LETTER::decode).toList();
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactly(TaskContract.MISMATCH);
+        assertThat(letters.get(0).getDetail()).contains("task three expects uint8 [1, 28, 28] but found uint8 [10, 10]");
+        assertThat(registry.get(CommonMetrics.DEAD_LETTERS).tags("service", "monitor", "topic", "kd-soft-labels",
+                "reason", TaskContract.MISMATCH).counter().count()).isEqualTo(1);
     }
 
     /**
@@ -259,9 +276,9 @@ class MonitorTopologyTest {
     }
 
     /**
-     * 25 requests the teacher calls class 0, of which the student calls 20 class 0 and 5 class 1, then 5 the teacher
-     * calls class 1 and the student too. Class 0: agreement 20/25 = 0.8; class 1 has 5 < 20 teacher matches, so no
-     * agreement yet. Frequencies over the 30: teacher 25/30 and 5/30, student 20/30 and 10/30, class 2 none.
+     * 25 requests the teacher calls class 0 (a), of which the student calls 20 class 0 and 5 class 1 (b), then 5 the
+     * teacher calls class 1 and the student too. Class a: agreement 20/25 = 0.8; class b has 5 < 20 teacher matches,
+     * so no agreement yet. Frequencies over the 30: teacher 25/30 and 5/30, student 20/30 and 10/30, class c none.
      */
     @Test
     void shouldPublishAgreementAndBothModelsClassFrequenciesPerClass() {
@@ -276,11 +293,11 @@ class MonitorTopologyTest {
             label(id, 10L * i + 5, teacherClass);
         }
 
-        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "class-0")).isCloseTo(0.8, within(TOLERANCE));
-        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "class-1")).isNaN();
-        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-0", "distribution", "teacher")).isCloseTo(25.0 / 30, within(TOLERANCE));
-        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-1", "distribution", "student")).isCloseTo(10.0 / 30, within(TOLERANCE));
-        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "class-2", "distribution", "teacher")).isZero();
+        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "a")).isCloseTo(0.8, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_AGREEMENT, "class", "b")).isNaN();
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "a", "distribution", "teacher")).isCloseTo(25.0 / 30, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "b", "distribution", "student")).isCloseTo(10.0 / 30, within(TOLERANCE));
+        assertThat(gauge(MonitorMetrics.CLASS_FREQUENCY, "class", "c", "distribution", "teacher")).isZero();
         assertThat(registry.find(MonitorMetrics.CLASS_AGREEMENT).gauges()).hasSize(3);
     }
 

@@ -38,7 +38,8 @@ class RecordRoundTripTest {
                 .setSizeBytes(10).setChunkCount(1)
                 .setLineage(Lineage.newBuilder().setSamplesSeen(100).setMode("teacher")
                         .setOffsets(List.of(new PartitionOffset("kd-soft-labels", 0, 100L))).build())
-                .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f)).build();
+                .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f, List.of(new ClassScores(30, 0.9f, 0.85f, 0.6f, 0.6f),
+                        new ClassScores(20, 0.95f, null, 0.4f, 0.4f)))).build();
         return Stream.of(
                 Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY)),
                 Arguments.of(Codecs.SOFT_LABEL, dense),
@@ -49,7 +50,7 @@ class RecordRoundTripTest {
                 Arguments.of(Codecs.PREDICTION, new Prediction("r-1", T0, "student", 7L, List.of(0.1f, 0.9f), 1, 1.5f)),
                 Arguments.of(Codecs.GROUND_TRUTH, new GroundTruth("r-1", T0, 4)),
                 Arguments.of(Codecs.DEAD_LETTER, new DeadLetter("teacher", "kd-traffic", 0, 12L, "undecodable",
-                        "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}))));
+                        "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}), false, -1, 1)));
     }
 
     @ParameterizedTest

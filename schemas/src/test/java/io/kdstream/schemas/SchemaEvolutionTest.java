@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import org.apache.avro.Schema;
@@ -52,14 +53,43 @@ class SchemaEvolutionTest {
     @ParameterizedTest
     @MethodSource("recordNames")
     void shouldKeepEveryNewFieldDefaulted(String name) throws IOException {
-        Schema released = releasedSchema(name);
         List<String> undefaulted = new ArrayList<>();
-        for (Schema.Field field : CURRENT.get(name).getFields()) {
-            if (released.getField(field.name()) == null && !field.hasDefaultValue()) {
-                undefaulted.add(field.name());
+        undefaultedFields(CURRENT.get(name), releasedSchema(name), name, undefaulted);
+        assertThat(undefaulted).as("fields added to %s or a record inside it since its release without a default", name)
+                .isEmpty();
+    }
+
+    /**
+     * Fields of {@code current} (and of the records nested in its fields, such as Checkpoint's HoldoutScores) that the
+     * released schema lacks and that have no default. A nested record new since the release needs no defaults inside:
+     * the field holding it needs one.
+     */
+    private static void undefaultedFields(Schema current, Schema released, String path, List<String> undefaulted) {
+        for (Schema.Field field : current.getFields()) {
+            Schema.Field old = released.getField(field.name());
+            if (old == null) {
+                if (!field.hasDefaultValue()) {
+                    undefaulted.add(path + "." + field.name());
+                }
+                continue;
+            }
+            Schema nested = record(field.schema());
+            Schema oldNested = record(old.schema());
+            if (nested != null && oldNested != null) {
+                undefaultedFields(nested, oldNested, path + "." + field.name(), undefaulted);
             }
         }
-        assertThat(undefaulted).as("fields added to %s since its release without a default", name).isEmpty();
+    }
+
+    /** The record a field holds, directly, in a union or as array items; null when it holds none. */
+    private static Schema record(Schema schema) {
+        return switch (schema.getType()) {
+            case RECORD -> schema;
+            case ARRAY -> record(schema.getElementType());
+            case UNION -> schema.getTypes().stream().map(SchemaEvolutionTest::record).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+            default -> null;
+        };
     }
 
     private static SchemaCompatibilityType compatibility(Schema reader, Schema writer) {

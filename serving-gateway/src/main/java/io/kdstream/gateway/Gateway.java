@@ -8,6 +8,7 @@ import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.model.Devices;
+import io.kdstream.core.service.Health;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.checkpoints.CheckpointFollower;
 import io.kdstream.gateway.examples.RecentExamples;
@@ -67,9 +68,9 @@ public final class Gateway implements AutoCloseable {
         } else {
             this.labelTail = null;
         }
-        this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device), pairedGate,
-                slot, config.modelsRetained(), metrics);
-        this.batcher = new MicroBatcher(slot, PromotionGates.INPUT_SIZE, config.batchMax(), config.batchWait(),
+        this.models = new ModelManager(new PromotionGates(config.minAgreement(), config.maxDrop(), device,
+                config.task().orElse(null)), pairedGate, slot, config.modelsRetained(), metrics);
+        this.batcher = new MicroBatcher(slot, config.batchMax(), config.batchWait(),
                 config.batchQueueCapacity(), metrics);
         Producer<byte[], byte[]> producer = AnswerCopier.newProducer(config.kafkaClientSettings());
         this.producerMetrics = new KafkaClientMetrics(producer);
@@ -85,7 +86,7 @@ public final class Gateway implements AutoCloseable {
                 new DeadLetters(SERVICE, config.topics().deadLetters(), registry), copier::sendRaw,
                 new ConsumerLag(registry, SERVICE, checkpoints));
         this.http = new HttpApi(models, batcher, copier, registry, metrics, config.adminToken(), config.modelName(),
-                config.requestTimeout()).create(config.maxBodyBytes());
+                config.requestTimeout(), config.maxBodyBytes(), config.maxRows()).create();
     }
 
     /** Starts the worker threads and the HTTP server; returns once the server listens. */
@@ -112,6 +113,22 @@ public final class Gateway implements AutoCloseable {
     /** Checkpoints swapped in so far (the first one included). */
     public long swaps() {
         return metrics.swaps(GatewayMetrics.SwapOutcome.SWAPPED);
+    }
+
+    /**
+     * Live while it follows checkpoints (it stops being live when the follower died, so a supervisor restarts it);
+     * ready once it serves a model.
+     */
+    public Health health() {
+        if (closed.get()) {
+            return Health.stopped();
+        }
+        Throwable stopped = follower.stoppedBy();
+        if (stopped != null) {
+            return Health.failed(stopped);
+        }
+        long served = servedVersion();
+        return served >= 0 ? Health.ready("serving v" + served) : Health.starting("waiting for a checkpoint that passes its gates");
     }
 
     /** True once the checkpoint topic has been read to the end it had at start. */

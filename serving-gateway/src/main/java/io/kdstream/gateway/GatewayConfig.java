@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.kdstream.core.config.ServiceConfig;
+import io.kdstream.core.task.InvalidTaskException;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.task.TaskFiles;
 import io.kdstream.gateway.models.PairedGate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
@@ -24,6 +28,7 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
+    public static final String HTTP_MAX_ROWS = "http.max.rows";
     public static final String REQUEST_TIMEOUT_MS = "request.timeout.ms";
     public static final String MODEL_NAME = "model.name";
     public static final String MODELS_RETAINED = "models.retained";
@@ -45,6 +50,7 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String COPY_BUFFER_RECORDS = "copy.buffer.records";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String DEVICE = "device";
+    public static final String TASK = "task";
 
     /** The smallest body that can hold one 784-value input written with a few decimals. */
     static final int MIN_BODY_BYTES = 16 * 1024;
@@ -69,8 +75,12 @@ public final class GatewayConfig extends ServiceConfig {
                 .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
                         "Port of the HTTP API, which also serves /metrics and /health; 0 picks a free port.")
                 .define(HTTP_MAX_BODY_BYTES, Type.INT, 8 * 1024 * 1024, Range.atLeast(MIN_BODY_BYTES), Importance.MEDIUM,
-                        "Largest request body accepted; larger ones get 413. One 784-value input takes about 8 KiB "
-                                + "of JSON, so the default holds batches of several hundred inputs.")
+                        "Largest request body accepted, whatever its transfer encoding (a chunked body is refused as soon "
+                                + "as it passes the limit); larger ones get 413. One 784-value input takes about 8 KiB of JSON, "
+                                + "so the default holds batches of several hundred inputs.")
+                .define(HTTP_MAX_ROWS, Type.INT, 1024, Range.between(1, 1_000_000), Importance.MEDIUM,
+                        "Most inputs in one request (v1 'inputs' or an Open Inference Protocol batch); more get 413 before "
+                                + "they are read. A request over batch.max is split into model calls of batch.max.")
                 .define(REQUEST_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                         "How long a predict request waits for its model call before it is answered with 503.")
                 .define(MODEL_NAME, Type.STRING, "student", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -110,7 +120,8 @@ public final class GatewayConfig extends ServiceConfig {
                         "Standard errors of the paired difference a candidate is given the benefit of; at 2, two equally "
                                 + "good models are refused by chance in about 1% of gates (docs/gateway.md).")
                 .define(BATCH_MAX, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
-                        "Most examples in one model call; concurrent requests are merged up to this size.")
+                        "Most examples in one model call; concurrent requests are merged up to this size, and a larger request "
+                                + "is split into calls of this size.")
                 .define(BATCH_WAIT_MS, Type.INT, 2, Range.between(0, 1000), Importance.MEDIUM,
                         "Longest a request waits for others to join its model call; 0 merges only what is already queued.")
                 .define(BATCH_QUEUE_CAPACITY, Type.INT, 1024, Range.atLeast(1), Importance.LOW,
@@ -126,7 +137,11 @@ public final class GatewayConfig extends ServiceConfig {
                         "Bearer token of the admin routes (rollback, pin); empty turns them off (404). At least "
                                 + MIN_ADMIN_TOKEN_CHARS + " characters.")
                 .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.LOW,
-                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.");
+                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.")
+                .define(TASK, Type.STRING, "", Importance.MEDIUM,
+                        "The only task served: a built-in task's name (fashion-mnist, tabular-rbf) or a task file; "
+                                + "checkpoints of any other task are refused (task-mismatch). Empty follows the task of the "
+                                + "first good checkpoint. Either way one gateway serves one task for its whole life.");
     }
 
     @Override
@@ -150,6 +165,13 @@ public final class GatewayConfig extends ServiceConfig {
                     + gateExamplesMax() + ") <= " + GATE_EXAMPLES_RETAINED + " (" + gateExamplesRetained()
                     + ") must hold: the gate cannot score more examples than it keeps");
         }
+        if (!getString(TASK).isBlank()) {
+            try {
+                TaskFiles.resolve(getString(TASK));
+            } catch (InvalidTaskException e) {
+                problems.add(TASK + ": " + e.getMessage());
+            }
+        }
         if (topics().traffic().equals(topics().predictions())) {
             problems.add(TOPIC_TRAFFIC + " and " + TOPIC_PREDICTIONS + " are both '" + topics().traffic()
                     + "': shadow copies and predictions need topics of their own");
@@ -167,6 +189,10 @@ public final class GatewayConfig extends ServiceConfig {
 
     public int maxBodyBytes() {
         return getInt(HTTP_MAX_BODY_BYTES);
+    }
+
+    public int maxRows() {
+        return getInt(HTTP_MAX_ROWS);
     }
 
     public Duration requestTimeout() {
@@ -244,5 +270,11 @@ public final class GatewayConfig extends ServiceConfig {
 
     public String device() {
         return getString(DEVICE);
+    }
+
+    /** The task the {@value #TASK} setting pins, or empty to follow the first good checkpoint's. */
+    public Optional<TaskContract> task() {
+        String task = getString(TASK);
+        return task.isBlank() ? Optional.empty() : Optional.of(TaskFiles.resolve(task));
     }
 }

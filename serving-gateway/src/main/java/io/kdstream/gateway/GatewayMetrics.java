@@ -23,6 +23,7 @@ public final class GatewayMetrics {
     public static final String CHECKPOINT_AGE = "kd.gateway.checkpoint.age";
     public static final String SHADOW = "kd.gateway.shadow";
     public static final String PREDICTIONS = "kd.gateway.predictions";
+    public static final String NON_FINITE_OUTPUTS = "kd.gateway.nonfinite.outputs";
     public static final String GATE_DECISIONS = "kd.gateway.gate.decisions";
     public static final String GATE_DURATION = "kd.gateway.gate.duration";
     public static final String GATE_EXAMPLES = "kd.gateway.gate.examples";
@@ -36,6 +37,7 @@ public final class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;
+    private final Counter nonFiniteOutputs;
     private final AtomicLong servedVersion = new AtomicLong(-1);
     private final AtomicLong servedCreatedMillis = new AtomicLong(-1);
 
@@ -44,6 +46,9 @@ public final class GatewayMetrics {
         this.batchSize = DistributionSummary.builder(BATCH_SIZE)
                 .description("Examples per model call after micro-batching")
                 .publishPercentileHistogram()
+                .register(registry);
+        this.nonFiniteOutputs = Counter.builder(NON_FINITE_OUTPUTS)
+                .description("Inputs refused with a 5xx because the served model gave probabilities that are not finite")
                 .register(registry);
         Gauge.builder(MODEL_VERSION, servedVersion, AtomicLong::get)
                 .description("Checkpoint version being served; -1 before the first is loaded")
@@ -105,6 +110,11 @@ public final class GatewayMetrics {
 
     public void batch(int examples) {
         batchSize.record(examples);
+    }
+
+    /** Inputs whose answers were refused because the model gave non-finite probabilities. */
+    public void nonFiniteOutput(int inputs) {
+        nonFiniteOutputs.increment(inputs);
     }
 
     /** @param reason {@code passed} for swaps, {@code admin} for rollbacks and pins, the refusal reason otherwise */

@@ -27,6 +27,17 @@ class GatewayConfigTest {
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.device()).isEqualTo("auto");
         assertThat(config.topics().checkpoints()).isEqualTo("kd-checkpoints");
+        assertThat(config.task()).isEmpty();
+    }
+
+    @Test
+    void shouldPinABuiltInTaskByNameAndRefuseAnUnknownOneNamingTheKey() {
+        assertThat(new GatewayConfig(Map.of(GatewayConfig.TASK, "tabular-rbf")).task()).hasValueSatisfying(
+                task -> assertThat(task.inputSize()).isEqualTo(16));
+        assertThatThrownBy(() -> new GatewayConfig(Map.of(GatewayConfig.TASK, "no-such-task")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("task: task no-such-task")
+                .hasMessageContaining("neither a built-in task [fashion-mnist, tabular-rbf] nor an existing task file");
     }
 
     @Test

@@ -110,14 +110,10 @@ class GatewayIT {
     @Test
     void shouldCopyShadowTrafficToTheTrafficTopic() throws Exception {
         byte[] good = TestCheckpoints.trainedWeights();
-        Map<String, Object> settings = new HashMap<>(settings());
-        settings.put(GatewayConfig.MODEL_NAME, "shadowed");
-        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
         try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
-             Gateway gateway = new Gateway(new GatewayConfig(settings), CommonMetrics.prometheusRegistry())) {
+             Gateway gateway = new Gateway(shadowingEverything("shadowed", Map.of()), CommonMetrics.prometheusRegistry())) {
             gateway.start();
-            publisher.publish(TestCheckpoints.manifest("shadowed", 1, good, 0.8f, io.kdstream.core.model.WeightsCodec.sha256(good),
-                    CheckpointPublisher.chunkCount(good)), good);
+            publisher.publish(manifest("shadowed", 1, good), good);
             Eventually.await("a model served", PATIENCE, gateway::servedVersion, v -> v == 1);
 
             // when a client is answered
@@ -129,6 +125,59 @@ class GatewayIT {
             TrafficEvent event = readTraffic(requestId);
             assertThat(event.getSource()).isEqualTo(TrafficSource.SHADOW);
             assertThat(io.kdstream.core.tensor.Tensors.toUnitFloats(event.getInput(), 784)).containsExactly(TestCheckpoints.image(2));
+        }
+    }
+
+    @Test
+    void shouldServeATabularTaskAndRefuseCheckpointsOfAnotherTaskWithTheirReason() throws Exception {
+        // given a gateway whose task setting pins tabular-rbf
+        byte[] tabular = TestCheckpoints.tabularWeights();
+        byte[] fashion = TestCheckpoints.trainedWeights();
+        try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
+             Gateway gateway = new Gateway(shadowingEverything("tabular", Map.of(GatewayConfig.TASK, "tabular-rbf")),
+                     CommonMetrics.prometheusRegistry())) {
+            gateway.start();
+
+            // when a Fashion-MNIST checkpoint, a tabular one and another Fashion-MNIST one arrive on kd-checkpoints
+            publisher.publish(manifest("tabular", 1, fashion), fashion);
+            publisher.publish(TestCheckpoints.tabularManifest("tabular", 2, tabular, 0.8f), tabular);
+            Eventually.await("the tabular version served", PATIENCE, gateway::servedVersion, v -> v == 2);
+            publisher.publish(manifest("tabular", 3, fashion), fashion);
+
+            // then both Fashion-MNIST checkpoints are refused with task-mismatch and the reason in GET /v1/models
+            Eventually.await("version 3 decided", PATIENCE, () -> get(gateway, "/v1/models").body.get("versions"),
+                    versions -> versions.size() == 3);
+            JsonNode versions = get(gateway, "/v1/models").body.get("versions");
+            assertThat(versions.get(0).get("fate").asText()).isEqualTo("refused");
+            assertThat(versions.get(0).get("reason").asText()).isEqualTo("task-mismatch");
+            assertThat(versions.get(0).get("detail").asText()).contains("task fashion-mnist is not task tabular-rbf")
+                    .contains("served by version 2");
+            assertThat(versions.get(2).get("reason").asText()).isEqualTo("task-mismatch");
+            assertThat(versions.get(2).get("detail").asText()).contains("task setting");
+            assertThat(gateway.servedVersion()).isEqualTo(2);
+
+            // and clients are answered in the tabular contract, by named features and by the Open Inference Protocol
+            String requestId = "tabular-" + System.nanoTime();
+            StringBuilder features = new StringBuilder("{\"requestId\": \"" + requestId + "\", \"features\": {");
+            float[] input = TestCheckpoints.tabularInput(5);
+            for (int i = 0; i < input.length; i++) {
+                features.append(i == 0 ? "" : ", ").append('"').append(TestCheckpoints.TABULAR.featureNames().get(i)).append("\": ").append(input[i]);
+            }
+            Reply named = post(gateway, "/v1/predict", features.append("}}").toString());
+            assertThat(named.status).as(named.body.toString()).isEqualTo(200);
+            assertThat(TestCheckpoints.TABULAR.classNames()).contains(named.body.get("topClassName").asText());
+            Reply oip = post(gateway, "/v2/models/tabular/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 16], "
+                    + "\"datatype\": \"FP32\", \"data\": " + JSON.writeValueAsString(input) + "}]}");
+            assertThat(oip.status).as(oip.body.toString()).isEqualTo(200);
+            assertThat(oip.body.get("outputs").get(0).get("data")).hasSize(5);
+            Reply image = post(gateway, "/v2/models/tabular/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 784], "
+                    + "\"datatype\": \"FP32\", \"data\": " + JSON.writeValueAsString(TestCheckpoints.image(0)) + "}]}");
+            assertThat(image.status).isEqualTo(400);
+            assertThat(image.body.get("error").asText()).contains("must be [N, 16]");
+            // and the shadow copy carries the task's shape
+            TrafficEvent shadow = readTraffic(requestId);
+            assertThat(shadow.getInput().getShape()).containsExactly(16);
+            assertThat(shadow.getInput().getDtype()).isEqualTo(io.kdstream.schemas.DType.FLOAT32);
         }
     }
 
@@ -147,6 +196,21 @@ class GatewayIT {
                 return null;
             }, java.util.Objects::nonNull);
         }
+    }
+
+    /** A Fashion-MNIST manifest of {@code model}, chunked as the publisher chunks. */
+    private static Checkpoint manifest(String model, long version, byte[] weights) {
+        return TestCheckpoints.manifest(model, version, weights, 0.8f, io.kdstream.core.model.WeightsCodec.sha256(weights),
+                CheckpointPublisher.chunkCount(weights));
+    }
+
+    /** A gateway of its own model name that shadows every answer, with {@code extra} settings. */
+    private static GatewayConfig shadowingEverything(String modelName, Map<String, Object> extra) {
+        Map<String, Object> settings = new HashMap<>(settings());
+        settings.put(GatewayConfig.MODEL_NAME, modelName);
+        settings.put(GatewayConfig.SHADOW_FRACTION, "1.0");
+        settings.putAll(extra);
+        return new GatewayConfig(settings);
     }
 
     private static Checkpoint manifest(long version, byte[] weights, float agreement) {
@@ -188,7 +252,11 @@ class GatewayIT {
     }
 
     private Reply post(Gateway gateway, String body) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/predict"))
+        return post(gateway, "/v1/predict", body);
+    }
+
+    private Reply post(Gateway gateway, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.kdstream.core.service.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,18 @@ public final class StudentTrainer implements AutoCloseable {
 
     public State state() {
         return status.state;
+    }
+
+    /** Live until the trainer stops on an error or is fenced; ready once it resumed and positioned its consumer. */
+    public Health health() {
+        Throwable cause = status.failure;
+        return switch (status.state) {
+            case CREATED -> Health.starting("restoring the newest checkpoint and positioning the consumer");
+            case RUNNING -> Health.ready("training");
+            case STOPPED -> Health.stopped();
+            case FENCED -> Health.fenced(cause);
+            case FAILED -> Health.failed(cause);
+        };
     }
 
     /** What stopped the trainer when it is {@link State#FENCED} or {@link State#FAILED}. */

@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.Device;
 import io.kdstream.core.config.ServiceConfig;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.trainer.training.StudentSetup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -48,6 +52,9 @@ public final class TrainerConfig extends ServiceConfig {
     public static final String GROUND_TRUTH_CACHE_SIZE = "ground.truth.cache.size";
     public static final String EMA_DECAY = "ema.decay";
     public static final String MUTUAL_PEERS = "mutual.peers";
+    public static final String GRADIENT_CLIP_NORM = "gradient.clip.norm";
+    public static final String DIVERGENCE_AGREEMENT_DROP = "divergence.agreement.drop";
+    public static final String PUBLISH_EMA_DECAY = "publish.ema.decay";
     public static final String DEVICE = "device";
     public static final String GROUP_ID = "group.id";
     public static final String TRANSACTIONAL_ID = "transactional.id";
@@ -55,12 +62,14 @@ public final class TrainerConfig extends ServiceConfig {
     /** The transaction timeout Kafka producers use when {@code kafka.transaction.timeout.ms} is not set. */
     static final int KAFKA_DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
-    public static final ConfigDef DEFINITION = commonDefinitions(DEFAULT_METRICS_PORT)
+    public static final ConfigDef DEFINITION = TaskSetting.define(commonDefinitions(DEFAULT_METRICS_PORT))
             .define(MODEL_NAME, Type.STRING, "student", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Name of the model on kd-checkpoints; the gateway follows this name.")
-            .define(STUDENT_ARCHITECTURE, Type.STRING, Architecture.FASHION_STUDENT.spec(), new ArchitectureSpec(),
-                    Importance.HIGH, "Student architecture spec: mlp:784-<hidden sizes>-10 (e.g. mlp:784-128-64-10) or a small "
-                            + "CNN such as cnn:28x28-8-16-64-10, with an optional :dropout=0.2 suffix.")
+            .define(STUDENT_ARCHITECTURE, Type.STRING, "", new ArchitectureSpec(), Importance.HIGH,
+                    "Student architecture spec: mlp:<inputs>-<hidden sizes>-<classes> (e.g. mlp:784-128-64-10) or a small "
+                            + "CNN such as cnn:28x28-8-16-64-10 or cnn:3x32x32-8-16-64-10, with an optional :dropout=0.2 "
+                            + "suffix. It must take the task's inputs and give its classes; empty means the task's default "
+                            + "student, an MLP with 96 hidden units (mlp:784-96-10 for fashion-mnist).")
             .define(MODE, Type.STRING, Mode.TEACHER.configName(), ValidString.in(Mode.configNames()), Importance.HIGH,
                     "teacher: distil the teacher's soft labels from topic.soft.labels. self: distil from an exponential "
                             + "moving average of the student itself, reading topic.traffic (no teacher needed). mutual: "
@@ -111,6 +120,19 @@ public final class TrainerConfig extends ServiceConfig {
                     "mode=self: the teacher's weights move as teacher = decay*teacher + (1-decay)*student each step.")
             .define(MUTUAL_PEERS, Type.INT, 2, Range.between(2, 16), Importance.LOW,
                     "mode=mutual: students training side by side, each distilling from the mean of the others.")
+            .define(GRADIENT_CLIP_NORM, Type.DOUBLE, 10.0, Range.between(0, 1e6), Importance.MEDIUM,
+                    "Largest L2 norm of a step's gradients, all parameters together; longer gradients are scaled down to "
+                            + "it, so one outlier batch moves the weights no further than a normal one (an untrained small MLP "
+                            + "starts near 7). 0 turns clipping off.")
+            .define(DIVERGENCE_AGREEMENT_DROP, Type.DOUBLE, 0.1, Range.between(0, 1), Importance.MEDIUM,
+                    "A checkpoint whose holdout agreement is this much below the last good checkpoint's, scored again on "
+                            + "the same held-out examples, counts as a collapse: the student is rolled back to the last good "
+                            + "weights with a fresh optimizer state (kd_trainer_rollbacks_total). Non-finite weights always "
+                            + "roll back. 0 turns the holdout check off.")
+            .define(PUBLISH_EMA_DECAY, Type.DOUBLE, 0.0, Range.between(0, 0.99999), Importance.MEDIUM,
+                    "mode=teacher: publish an exponential moving average of the student's weights (Polyak averaging) "
+                            + "with this decay per step instead of the newest weights, for steadier checkpoints. 0 publishes "
+                            + "the newest weights.")
             .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.MEDIUM,
                     "Where the student trains: auto takes the first GPU PyTorch sees, else the CPU.")
             .define(GROUP_ID, Type.STRING, "", Importance.LOW,
@@ -150,6 +172,16 @@ public final class TrainerConfig extends ServiceConfig {
             problems.add(REPLAY_FRACTION + " (" + replayFraction() + ") leaves no new example in a batch of "
                     + batchSize() + ": lower " + REPLAY_FRACTION + " or raise " + BATCH_SIZE);
         }
+        String configured = getString(STUDENT_ARCHITECTURE);
+        TaskContract task = task();
+        if (!configured.isBlank()) {
+            String mismatch = Architecture.parse(configured).mismatchWith(task);
+            if (mismatch != null) {
+                problems.add(STUDENT_ARCHITECTURE + " does not fit " + TaskSetting.KEY + " " + task.name() + ": " + mismatch
+                        + "; set " + STUDENT_ARCHITECTURE + " for the task, leave it empty for "
+                        + Architecture.studentFor(task) + ", or set " + TaskSetting.KEY + " to the architecture's task");
+            }
+        }
         long heap = Runtime.getRuntime().maxMemory();
         long bytesAhead = (long) batchesAhead() * batchSize() * (architecture().inputSize() + architecture().classes()) * Float.BYTES;
         if (bytesAhead > heap / 4) {
@@ -168,8 +200,15 @@ public final class TrainerConfig extends ServiceConfig {
         return getString(MODEL_NAME);
     }
 
+    /** The task the soft labels or traffic must fit and every checkpoint is made for. */
+    public TaskContract task() {
+        return TaskSetting.of(this);
+    }
+
+    /** {@value #STUDENT_ARCHITECTURE}, or {@link Architecture#studentFor} the task when it is empty. */
     public Architecture architecture() {
-        return Architecture.parse(getString(STUDENT_ARCHITECTURE));
+        String configured = getString(STUDENT_ARCHITECTURE);
+        return configured.isBlank() ? Architecture.studentFor(task()) : Architecture.parse(configured);
     }
 
     public Mode mode() {
@@ -252,6 +291,24 @@ public final class TrainerConfig extends ServiceConfig {
         return getInt(MUTUAL_PEERS);
     }
 
+    public float gradientClipNorm() {
+        return getDouble(GRADIENT_CLIP_NORM).floatValue();
+    }
+
+    public double divergenceAgreementDrop() {
+        return getDouble(DIVERGENCE_AGREEMENT_DROP);
+    }
+
+    public float publishEmaDecay() {
+        return getDouble(PUBLISH_EMA_DECAY).floatValue();
+    }
+
+    /** What every student of this trainer shares, on {@code device}. */
+    public StudentSetup studentSetup(Device device) {
+        return new StudentSetup(architecture(), device, temperature(), alpha(), optimizer(), emaDecay(), mutualPeers(),
+                gradientClipNorm(), publishEmaDecay());
+    }
+
     public String device() {
         return getString(DEVICE);
     }
@@ -283,8 +340,8 @@ public final class TrainerConfig extends ServiceConfig {
 
         @Override
         public void ensureValid(String name, Object value) {
-            if (value == null) {
-                throw new ConfigException(name, null, "an architecture spec is required");
+            if (value == null || String.valueOf(value).isBlank()) {
+                return;
             }
             try {
                 Architecture.parse(String.valueOf(value));
@@ -295,7 +352,8 @@ public final class TrainerConfig extends ServiceConfig {
 
         @Override
         public String toString() {
-            return "mlp:<input>-<hidden...>-<classes> or cnn:<H>x<W>-<c1>-<c2>-<hidden>-<classes>, optional :dropout=<0..1>";
+            return "empty (the task's default), mlp:<input>-<hidden...>-<classes> or cnn:[<C>x]<H>x<W>-<c1>-<c2>-<hidden>-<classes>, "
+                    + "optional :dropout=<0..1>";
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.kdstream.trainer;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.kdstream.trainer.training.DivergenceGuard;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +23,8 @@ public final class TrainerMetrics {
     public static final String CHECKPOINTS = "kd.trainer.checkpoints";
     public static final String HOLDOUT_AGREEMENT = "kd.trainer.holdout.agreement";
     public static final String CHECKPOINT_VERSION = "kd.trainer.checkpoint.version";
+    public static final String NON_FINITE_STEPS = "kd.trainer.steps.nonfinite";
+    public static final String ROLLBACKS = "kd.trainer.rollbacks";
 
     /** Weight of the newest step in the loss gauge's moving mean. */
     private static final double LOSS_SMOOTHING = 0.05;
@@ -28,6 +33,8 @@ public final class TrainerMetrics {
     private final Timer step;
     private final Counter published;
     private final Counter failed;
+    private final Counter nonFiniteSteps;
+    private final Map<DivergenceGuard.Cause, Counter> rollbacks = new EnumMap<>(DivergenceGuard.Cause.class);
     private final AtomicLong version = new AtomicLong();
     private volatile double loss = Double.NaN;
     private volatile double holdoutAgreement = Double.NaN;
@@ -39,8 +46,16 @@ public final class TrainerMetrics {
                 .publishPercentileHistogram().register(registry);
         published = checkpoints(registry, model, "published");
         failed = checkpoints(registry, model, "failed");
-        Gauge.builder(LOSS, this, metrics -> metrics.loss).description("Distillation loss per step, moving mean")
+        Gauge.builder(LOSS, this, metrics -> metrics.loss).description("Distillation loss per step, moving mean of the finite ones")
                 .tag("model", model).register(registry);
+        nonFiniteSteps = Counter.builder(NON_FINITE_STEPS)
+                .description("Optimizer steps skipped because their loss or gradients were NaN or infinite")
+                .tag("model", model).register(registry);
+        for (DivergenceGuard.Cause cause : DivergenceGuard.Cause.values()) {
+            rollbacks.put(cause, Counter.builder(ROLLBACKS)
+                    .description("Times the student diverged and was rolled back to its last good weights")
+                    .tags("model", model, "cause", cause.tag()).register(registry));
+        }
         Gauge.builder(HOLDOUT_AGREEMENT, this, metrics -> metrics.holdoutAgreement)
                 .description("Holdout top-1 agreement with the teacher of the newest checkpoint")
                 .baseUnit("ratio").tag("model", model).register(registry);
@@ -55,6 +70,8 @@ public final class TrainerMetrics {
         if (Float.isFinite(stepLoss)) {
             double previous = loss;
             loss = Double.isNaN(previous) ? stepLoss : previous + LOSS_SMOOTHING * (stepLoss - previous);
+        } else {
+            nonFiniteSteps.increment();
         }
     }
 
@@ -68,6 +85,10 @@ public final class TrainerMetrics {
     public void resumed(long resumedVersion, double agreement) {
         version.set(resumedVersion);
         holdoutAgreement = agreement;
+    }
+
+    public void rolledBack(DivergenceGuard.Cause cause) {
+        rollbacks.get(cause).increment();
     }
 
     public void checkpointFailed() {

@@ -11,11 +11,15 @@ import java.util.Random;
 import java.util.concurrent.Future;
 
 import ai.djl.Device;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TopicCheck;
+import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Devices;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.Lineage;
@@ -33,6 +37,7 @@ import io.kdstream.trainer.labels.UnusableRecordException;
 import io.kdstream.trainer.training.Batch;
 import io.kdstream.trainer.training.BatchAssembler;
 import io.kdstream.trainer.training.Distiller;
+import io.kdstream.trainer.training.DivergenceGuard;
 import io.kdstream.trainer.training.HoldoutSet;
 import io.kdstream.trainer.training.MutualDistiller;
 import io.kdstream.trainer.training.ReplayBuffer;
@@ -73,14 +78,19 @@ final class TrainingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     static final String SERVICE = "student-trainer";
+    /** Dead-letter reason of a record whose decoding failed in a way the decoder did not foresee. */
+    static final String UNPROCESSABLE = "unprocessable";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** How long a taken snapshot may wait for a full backlog before it is committed anyway. */
     static final Duration PUBLISH_WAIT = Duration.ofMillis(100);
+    /** How often the loop looks for partitions added to its input topics. */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
     private final TrainerConfig config;
     private final MeterRegistry registry;
     private final TrainerMetrics metrics;
     private final Mode mode;
+    private final TaskContract task;
     private final Architecture architecture;
     private final String model;
     private final String checkpointTopic;
@@ -110,6 +120,8 @@ final class TrainingLoop {
     private long lastCheckpointNanos = System.nanoTime();
     private long stepsSinceCheckpoint;
     private PendingCheckpoint pending;
+    private List<String> inputTopics = List.of();
+    private long lastPartitionCheckNanos = System.nanoTime();
 
     /** A checkpoint whose snapshot the training thread is taking, with the lineage it will publish. */
     private record PendingCheckpoint(Future<Snapshot> snapshot, LineageTracker lineage, long queuedNanos) {
@@ -124,12 +136,14 @@ final class TrainingLoop {
         this.registry = registry;
         this.status = status;
         this.mode = config.mode();
+        this.task = config.task();
         this.architecture = config.architecture();
         this.model = config.modelName();
         this.metrics = new TrainerMetrics(registry, model, mode);
         this.checkpointTopic = config.topics().checkpoints();
         this.groundTruthTopic = config.topics().groundTruth();
-        this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry);
+        this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry,
+                KafkaClients.maxRequestSize(config.kafkaClientSettings()));
         this.holdoutSlice = new HoldoutSlice(config.holdoutPermille());
         this.holdout = new HoldoutSet(config.holdoutSize());
         this.groundTruth = config.groundTruthCacheSize() > 0 ? new GroundTruthCache(config.groundTruthCacheSize()) : null;
@@ -144,15 +158,16 @@ final class TrainingLoop {
      */
     void open() {
         Device device = Devices.choose(config.device(), "student trainer '" + model + "' (" + mode.configName() + " mode)");
-        setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
-                config.emaDecay(), config.mutualPeers());
+        setup = config.studentSetup(device);
         decoder = mode == Mode.TEACHER
-                ? ExampleDecoder.softLabels(architecture.inputSize(), architecture.classes(), config.temperature())
-                : ExampleDecoder.traffic(architecture.inputSize(), architecture.classes());
+                ? ExampleDecoder.softLabels(task, config.temperature())
+                : ExampleDecoder.traffic(task);
         Map<String, Object> kafka = config.kafkaClientSettings();
         String clientId = config.transactionalId();
+        TopicCheck.require(kafka, "the student trainer", config.topics(),
+                List.of(mode.inputTopic(config.topics()), checkpointTopic, config.topics().deadLetters()));
         publisher = new CheckpointPublisher(new KafkaProducer<>(
-                KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())));
+                KafkaClients.transactionalProducer(kafka, clientId + "-producer", config.transactionalId())), status::running);
         // Fence any older instance first: its open transaction is aborted, so the history read next is final.
         publisher.init();
         CheckpointHistory history;
@@ -160,7 +175,7 @@ final class TrainingLoop {
             history = CheckpointHistory.read(reader, checkpointTopic, model, auxiliarySuffixes(), STARTUP_TIMEOUT);
         }
         Optional<CheckpointHistory.Restored> restored = history.newest();
-        restored.ifPresent(this::requireSameArchitecture);
+        restored.ifPresent(this::requireSameArchitectureAndTask);
         latestVersion = history.latestVersion();
         liveVersions.putAll(history.liveVersions());
         worker = new TrainingWorker("kd-trainer-" + model + "-steps", config.batchesAhead(), metrics::stepped);
@@ -176,6 +191,7 @@ final class TrainingLoop {
         if (groundTruth != null) {
             partitions.addAll(partitionsOf(groundTruthTopic, false));
         }
+        inputTopics = groundTruth != null ? List.of(inputTopic, groundTruthTopic) : List.of(inputTopic);
         consumer.assign(partitions);
         lineage = restored.map(r -> LineageTracker.from(r.manifest().getLineage())).orElseGet(LineageTracker::fresh);
         Map<TopicPartition, Long> resumeAt = lineage.nextOffsets();
@@ -194,8 +210,8 @@ final class TrainingLoop {
             metrics.resumed(manifest.getVersion(), manifest.getHoldout().getAgreement());
             LOG.info("Resumed model '{}' from checkpoint v{} ({} samples seen) at offsets {}", model, manifest.getVersion(),
                     manifest.getLineage().getSamplesSeen(), lineage.nextOffsets());
-        }, () -> LOG.info("No checkpoint of model '{}' on {}: training {} from scratch, reading from offsets {}",
-                model, checkpointTopic, architecture, lineage.nextOffsets()));
+        }, () -> LOG.info("No checkpoint of model '{}' on {}: training {} for task {} from scratch, reading from offsets {}",
+                model, checkpointTopic, architecture, task.name(), lineage.nextOffsets()));
         status.update(lineage.samplesSeen(), latestVersion);
     }
 
@@ -212,6 +228,7 @@ final class TrainingLoop {
                 lag.update(consumer);
                 worker.throwIfFailed();
                 advanceCheckpoint(timeDue());
+                followAddedPartitions();
             }
         } catch (WakeupException e) {
             // close() asked the poll to stop.
@@ -260,6 +277,13 @@ final class TrainingLoop {
             }
             lineage.consumed(partition, record.offset());
             return true;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Whatever else decoding throws is this record's fault too: a poison record must never stop the trainer.
+            if (!deadLetter(record, UNPROCESSABLE, "decoding failed: " + e)) {
+                return false;
+            }
+            lineage.consumed(partition, record.offset());
+            return true;
         }
         if (groundTruth != null) {
             example = groundTruth.complete(example);
@@ -281,6 +305,8 @@ final class TrainingLoop {
             truth = Codecs.GROUND_TRUTH.decode(record.value());
         } catch (RecordDecodingException e) {
             return deadLetter(record, "undecodable", e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            return deadLetter(record, UNPROCESSABLE, "decoding failed: " + e);
         }
         if (truth.getLabel() < 0 || truth.getLabel() >= architecture.classes()) {
             return deadLetter(record, "bad-true-label", "true label must be in 0.." + (architecture.classes() - 1)
@@ -371,12 +397,12 @@ final class TrainingLoop {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, Integer> written = new HashMap<>();
         CheckpointRecords.Draft main = CheckpointRecords.draft(checkpointTopic, model, version, parentVersion, now,
-                architecture, snapshot.weights(), config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+                architecture, task, snapshot.weights(), config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
         records.addAll(main.records());
         written.put(model, main.manifest().getChunkCount());
         snapshot.auxiliary().forEach((suffix, weights) -> {
             CheckpointRecords.Draft aux = CheckpointRecords.draft(checkpointTopic, model + suffix, version, parentVersion, now,
-                    architecture, weights, config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
+                    architecture, task, weights, config.checkpointChunkBytes(), lineageRecord, snapshot.scores());
             records.addAll(aux.records());
             written.put(model + suffix, aux.manifest().getChunkCount());
         });
@@ -416,12 +442,16 @@ final class TrainingLoop {
     }
 
     /**
-     * A transaction failed: never swallowed. Fenced → stop for good; abortable → abort and rewind to the last
-     * commit; anything else → stop and report.
+     * A transaction failed: never swallowed. Fenced → stop for good; abortable, or a call that timed out while
+     * running → abort and rewind to the last commit; fatal, or a timeout while stopping → stop and report.
      */
     private void onTransactionFailure(KafkaException error, long version) {
         metrics.checkpointFailed();
-        switch (CheckpointPublisher.classify(error)) {
+        TransactionErrors.Kind kind = TransactionErrors.classify(error);
+        if (kind == TransactionErrors.Kind.RETRIABLE) {
+            kind = status.running() ? TransactionErrors.Kind.ABORTABLE : TransactionErrors.Kind.FATAL;
+        }
+        switch (kind) {
             case FENCED -> {
                 LOG.error("Trainer of model '{}' was fenced: another instance with transactional.id '{}' took over. "
                         + "This instance stops publishing (v{} not written) and shuts down.", model, config.transactionalId(), version);
@@ -433,17 +463,57 @@ final class TrainingLoop {
                 try {
                     publisher.abort();
                 } catch (KafkaException abortError) {
-                    LOG.error("Aborting the failed transaction failed too; stopping", abortError);
-                    status.failed(abortError);
+                    // A zombie learns that it is fenced only here when its failed call was an epoch bump.
+                    if (TransactionErrors.classify(abortError) == TransactionErrors.Kind.FENCED) {
+                        LOG.error("Trainer of model '{}' was fenced while aborting; this instance stops", model, abortError);
+                        status.fenced(abortError);
+                    } else {
+                        LOG.error("Aborting the failed transaction failed too; stopping", abortError);
+                        status.failed(abortError);
+                    }
                     return;
                 }
                 rewind();
             }
-            case FATAL -> {
+            case FATAL, RETRIABLE -> {
                 LOG.error("Checkpoint v{} of model '{}' failed with an error the producer cannot recover from; stopping",
                         version, model, error);
                 status.failed(error);
             }
+        }
+    }
+
+    /**
+     * Every {@link #PARTITION_CHECK}, assigns partitions added to the input topics since the last look, from their
+     * beginning: the trainer assigns its partitions itself, so nothing else would tell it.
+     */
+    private void followAddedPartitions() {
+        if (System.nanoTime() - lastPartitionCheckNanos < PARTITION_CHECK.toNanos()) {
+            return;
+        }
+        lastPartitionCheckNanos = System.nanoTime();
+        List<TopicPartition> assigned = new ArrayList<>(consumer.assignment());
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : inputTopics) {
+            consumer.partitionsFor(topic, STARTUP_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .filter(partition -> !assigned.contains(partition))
+                    .forEach(added::add);
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        assigned.addAll(added);
+        consumer.assign(assigned);
+        startFromBeginning(added);
+        LOG.info("Partitions {} were added to the input topics; reading them from their beginning", added);
+    }
+
+    /** Positions partitions none of whose records were consumed yet at their beginning, in the lineage too. */
+    private void startFromBeginning(List<TopicPartition> partitions) {
+        consumer.seekToBeginning(partitions);
+        for (TopicPartition partition : partitions) {
+            lineage.startAt(partition, consumer.position(partition, STARTUP_TIMEOUT));
         }
     }
 
@@ -454,11 +524,23 @@ final class TrainingLoop {
         worker.reset(() -> newDistiller(state.weights(), state.auxiliary()));
         lineage = committedLineage.copy();
         lineage.nextOffsets().forEach(consumer::seek);
+        // Partitions added after the last commit: nothing of them is committed, so they start over.
+        List<TopicPartition> unknown = consumer.assignment().stream()
+                .filter(partition -> !lineage.nextOffsets().containsKey(partition)).toList();
+        if (!unknown.isEmpty()) {
+            startFromBeginning(unknown);
+        }
         assembler.clear();
         status.update(lineage.samplesSeen(), latestVersion);
     }
 
+    /** The mode's distiller, rolled back to its last good weights when it diverges. */
     private Distiller newDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
+        return new DivergenceGuard(model, this::modeDistiller, weights, auxiliary, config.divergenceAgreementDrop(),
+                metrics::rolledBack);
+    }
+
+    private Distiller modeDistiller(byte[] weights, Map<String, byte[]> auxiliary) {
         return switch (mode) {
             case TEACHER -> new TeacherDistiller(setup, weights);
             case SELF -> new SelfDistiller(setup, weights, auxiliary.get(SelfDistiller.EMA_SUFFIX));
@@ -480,7 +562,14 @@ final class TrainingLoop {
         };
     }
 
-    private void requireSameArchitecture(CheckpointHistory.Restored restored) {
+    private void requireSameArchitectureAndTask(CheckpointHistory.Restored restored) {
+        String otherTask = task.mismatchWith(TaskContract.ofManifest(restored.manifest().getTask()));
+        if (otherTask != null) {
+            throw new IllegalStateException("checkpoint " + model + " v" + restored.manifest().getVersion() + " on "
+                    + checkpointTopic + " was trained for another task than " + TaskSetting.KEY + " " + task.name() + " ("
+                    + otherTask + "): set " + TaskSetting.KEY + " to its task to continue it, or choose another "
+                    + TrainerConfig.MODEL_NAME);
+        }
         String found = restored.manifest().getArchitecture();
         if (!Architecture.parse(found).equals(architecture)) {
             throw new IllegalStateException("checkpoint " + model + " v" + restored.manifest().getVersion() + " on "

@@ -11,6 +11,7 @@ import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.checkpoint.CheckpointAssembler;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.DeadLetter;
@@ -67,6 +68,7 @@ class StudentTrainerIT {
             Checkpoint manifest = newest.manifest();
             assertThat(WeightsCodec.sha256(newest.weights())).isEqualTo(manifest.getSha256());
             assertThat(manifest.getArchitecture()).isEqualTo("mlp:784-96-10");
+            assertThat(manifest.getTask()).isEqualTo(BuiltInTasks.FASHION_MNIST.toAvro());
             assertThat(manifest.getLineage().getMode()).isEqualTo("teacher");
 
             List<DeadLetter> deadLetters = TopicData.readAll(broker.bootstrapServers(), "kd-dead-letters").stream()

@@ -12,8 +12,10 @@ import java.util.Map;
 
 import io.kdstream.core.config.ConfigDocs;
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.BuiltInTasks;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerConfigTest {
 
@@ -42,6 +44,39 @@ class TrainerConfigTest {
         assertThat(config.transactionalId()).isEqualTo("kd-trainer-student");
         assertThat(config.newExamplesPerBatch()).isEqualTo(64);
         assertThat(config.batchesAhead()).isEqualTo(64);
+        assertThat(config.gradientClipNorm()).isEqualTo(10f);
+        assertThat(config.divergenceAgreementDrop()).isEqualTo(0.1);
+        assertThat(config.publishEmaDecay()).isZero();
+    }
+
+    @Test
+    void shouldDefaultTheStudentToTheTasksAndRefuseOneThatDoesNotFitNamingBothKeys(@TempDir Path dir) throws IOException {
+        assertThat(new TrainerConfig(Map.of("task", "tabular-rbf")).architecture()).isEqualTo(Architecture.parse("mlp:16-96-5"));
+        assertThat(new TrainerConfig(Map.of("task", "tabular-rbf")).task()).isEqualTo(BuiltInTasks.TABULAR_RBF);
+        Path colour = Files.writeString(dir.resolve("colour.json"), """
+                {"name": "colour", "input": {"dtype": "uint8", "shape": [3, 32, 32]}, "classes": ["a", "b", "c", "d"]}""");
+        TrainerConfig cnn = new TrainerConfig(Map.of("task", colour.toString(), "student.architecture", "cnn:3x32x32-8-16-64-4"));
+        assertThat(cnn.architecture().inputSize()).isEqualTo(3072);
+
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("task", "tabular-rbf", "student.architecture", "mlp:784-96-10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("student.architecture does not fit task tabular-rbf: architecture mlp:784-96-10 takes 784 inputs")
+                .hasMessageContaining("leave it empty for mlp:16-96-5, or set task to the architecture's task");
+    }
+
+    @Test
+    void shouldNameEveryMistakeOfABadTaskFileWithTheOtherBadSettings(@TempDir Path dir) throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), """
+                {"input": {"dtype": "float32", "shape": "16"}, "classes": [], "extra": 1}""");
+
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("task", bad.toString(), "alpha", "2")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("2 problem(s)")
+                .hasMessageContaining("alpha")
+                .hasMessageContaining("task: '" + bad + "' has")
+                .hasMessageContaining("name: missing")
+                .hasMessageContaining("input.shape: missing or not an array")
+                .hasMessageContaining("extra: unknown key");
     }
 
     @Test

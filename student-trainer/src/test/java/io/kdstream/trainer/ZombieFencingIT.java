@@ -8,9 +8,9 @@ import java.util.Map;
 
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.schemas.Checkpoint;
-import io.kdstream.trainer.checkpoints.CheckpointPublisher;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
 import io.kdstream.trainer.testing.TopicData;
@@ -52,7 +52,7 @@ class ZombieFencingIT {
                     Eventually.await("the older trainer to be fenced", Duration.ofMinutes(2), older::state,
                             state -> state == StudentTrainer.State.FENCED);
                     assertThat(older.failure()).hasValueSatisfying(error ->
-                            assertThat(CheckpointPublisher.classify(error)).isEqualTo(CheckpointPublisher.Failure.FENCED));
+                            assertThat(TransactionErrors.classify(error)).isEqualTo(TransactionErrors.Kind.FENCED));
                     assertThat(older.latestVersion()).as("the older trainer's last version").isLessThanOrEqualTo(takenOverAt);
                     assertThat(olderMetrics.get(TrainerMetrics.CHECKPOINTS).tag("outcome", "failed").counter().count()).isEqualTo(1);
 

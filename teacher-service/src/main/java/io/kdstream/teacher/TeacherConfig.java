@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdstream.core.config.ServiceConfig;
+import io.kdstream.core.config.TaskSetting;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.teacher.model.TeacherStore;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -17,7 +19,7 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Every setting of the teacher service. Which teacher labels the traffic: the trained teacher in
  * {@value #TEACHER_DIR} (the default), a TorchScript file ({@value #TEACHER_TORCHSCRIPT_PATH}), or a weighted
- * ensemble ({@value #ENSEMBLE_MEMBERS}). The Markdown table in docs/teacher.md is generated from {@link #DEFINITION}.
+ * ensemble ({@value #ENSEMBLE_MEMBERS}), all made for the task of {@value TaskSetting#KEY}. The Markdown table in docs/teacher.md is generated from {@link #DEFINITION}.
  */
 public final class TeacherConfig extends ServiceConfig {
 
@@ -48,23 +50,25 @@ public final class TeacherConfig extends ServiceConfig {
     public static final String AVERAGE_PROBABILITIES = "probabilities";
     public static final String AVERAGE_LOGITS = "logits";
 
-    public static final ConfigDef DEFINITION = commonDefinitions(DEFAULT_METRICS_PORT)
+    public static final ConfigDef DEFINITION = TaskSetting.define(commonDefinitions(DEFAULT_METRICS_PORT))
             .define(TEACHER_DIR, Type.STRING, "", Importance.HIGH,
                     "Folder of the trained teacher (teacher.params + teacher.json, written by 'kd teacher train'). "
                             + "Empty means $KD_HOME/teacher, KD_HOME defaulting to ~/.kd.")
             .define(TEACHER_TORCHSCRIPT_PATH, Type.STRING, "", Importance.HIGH,
                     "A TorchScript file to label with instead of the trained teacher (bring your own teacher). It must map "
-                            + "a float batch of teacher.input.shape to teacher.classes logits.")
-            .define(TEACHER_INPUT_SHAPE, Type.LIST, "1,28,28", positiveInts(), Importance.MEDIUM,
-                    "Shape of one example a TorchScript teacher takes, without the batch dimension; it must hold the 784 "
-                            + "pixels of a traffic image.")
-            .define(TEACHER_CLASSES, Type.INT, 10, Range.atLeast(2), Importance.MEDIUM,
-                    "Classes a TorchScript teacher outputs.")
+                            + "a float batch of teacher.input.shape to one logit per class of the task. Its task is the one "
+                            + "a sidecar task file beside it declares (model.pt -> model.task.json), else the configured task.")
+            .define(TEACHER_INPUT_SHAPE, Type.LIST, "", positiveInts(), Importance.MEDIUM,
+                    "Shape of one example a TorchScript teacher takes, without the batch dimension; empty means the "
+                            + "task's input shape. It must hold as many elements as the task's input (784 as 784 or 1,28,28).")
+            .define(TEACHER_CLASSES, Type.INT, null, nullOrAtLeastTwo(), Importance.LOW,
+                    "Deprecated: the task's class names give the class count. When set it must equal the task's class count.")
             .define(TEACHER_ID, Type.STRING, "", Importance.LOW,
                     "Teacher id written into soft labels for a TorchScript teacher; empty uses the file name without extension.")
             .define(ENSEMBLE_MEMBERS, Type.LIST, "", Importance.HIGH,
                     "Two or more teachers averaged into one label: each a trained-teacher folder or a .pt TorchScript file "
-                            + "(TorchScript members use teacher.input.shape and teacher.classes). Overrides teacher.dir.")
+                            + "(TorchScript members use teacher.input.shape and their sidecar task file). All must share one "
+                            + "task. Overrides teacher.dir.")
             .define(ENSEMBLE_WEIGHTS, Type.LIST, "", Importance.MEDIUM,
                     "One positive weight per ensemble member, normalised to sum to 1; empty gives every member the same weight.")
             .define(ENSEMBLE_AVERAGE, Type.STRING, AVERAGE_PROBABILITIES, ValidString.in(AVERAGE_PROBABILITIES, AVERAGE_LOGITS),
@@ -137,10 +141,26 @@ public final class TeacherConfig extends ServiceConfig {
             problems.add(INFLIGHT_MAX_RECORDS + " (" + getInt(INFLIGHT_MAX_RECORDS) + ") is below the largest batch ("
                     + largestBatch + "): raise " + INFLIGHT_MAX_RECORDS + " or lower " + BATCH_MAX + " / " + BATCH_MAX_GPU);
         }
+        TaskContract task = task();
         int topK = getInt(OUTPUT_TOP_K);
-        if (topK > 0 && !torchScriptPath().isEmpty() && topK >= getInt(TEACHER_CLASSES)) {
-            problems.add(OUTPUT_TOP_K + " (" + topK + ") must be below " + TEACHER_CLASSES + " (" + getInt(TEACHER_CLASSES)
-                    + "): lower it, or set it to 0 for dense labels");
+        if (topK > 0 && topK >= task.classCount()) {
+            problems.add(OUTPUT_TOP_K + " (" + topK + ") must be below the " + task.classCount() + " classes of "
+                    + TaskSetting.KEY + " " + task.name() + ": lower it, or set it to 0 for dense labels");
+        }
+        Integer classes = getInt(TEACHER_CLASSES);
+        if (classes != null && classes != task.classCount()) {
+            problems.add(TEACHER_CLASSES + " (" + classes + ") disagrees with the " + task.classCount() + " classes of "
+                    + TaskSetting.KEY + " " + task.name() + ": remove " + TEACHER_CLASSES + " (the task names the classes)");
+        }
+        long[] shape = teacherInputShape(task);
+        long elements = 1;
+        for (long dimension : shape) {
+            elements *= dimension;
+        }
+        if (elements != task.inputSize()) {
+            problems.add(TEACHER_INPUT_SHAPE + " " + getList(TEACHER_INPUT_SHAPE) + " holds " + elements + " elements but "
+                    + TaskSetting.KEY + " " + task.name() + " has inputs " + task.inputDescription() + " (" + task.inputSize()
+                    + " elements): leave " + TEACHER_INPUT_SHAPE + " empty to use the task's shape");
         }
         return problems;
     }
@@ -155,12 +175,17 @@ public final class TeacherConfig extends ServiceConfig {
         return getString(TEACHER_TORCHSCRIPT_PATH).trim();
     }
 
-    public long[] teacherInputShape() {
-        return getList(TEACHER_INPUT_SHAPE).stream().mapToLong(value -> Long.parseLong(value.trim())).toArray();
+    /** The task every teacher of this service must have been made for, and traffic must fit. */
+    public TaskContract task() {
+        return TaskSetting.of(this);
     }
 
-    public int teacherClasses() {
-        return getInt(TEACHER_CLASSES);
+    /** The shape a TorchScript teacher of {@code task} takes: {@value #TEACHER_INPUT_SHAPE}, or the task's shape when empty. */
+    public long[] teacherInputShape(TaskContract task) {
+        List<String> configured = getList(TEACHER_INPUT_SHAPE);
+        return configured.isEmpty()
+                ? task.shape().stream().mapToLong(Integer::longValue).toArray()
+                : configured.stream().mapToLong(value -> Long.parseLong(value.trim())).toArray();
     }
 
     public String teacherId() {
@@ -245,11 +270,7 @@ public final class TeacherConfig extends ServiceConfig {
 
     private static ConfigDef.Validator positiveInts() {
         return ConfigDef.LambdaValidator.with((name, value) -> {
-            List<?> values = (List<?>) value;
-            if (values.isEmpty()) {
-                throw new ConfigException(name, value, "must list at least one dimension");
-            }
-            for (Object item : values) {
+            for (Object item : (List<?>) value) {
                 try {
                     if (Long.parseLong(String.valueOf(item).trim()) < 1) {
                         throw new ConfigException(name, value, "dimensions must be positive but found " + item);
@@ -258,7 +279,15 @@ public final class TeacherConfig extends ServiceConfig {
                     throw new ConfigException(name, value, "'" + item + "' is not a whole number");
                 }
             }
-        }, () -> "positive whole numbers, e.g. 1,28,28");
+        }, () -> "empty, or positive whole numbers, e.g. 1,28,28");
+    }
+
+    private static ConfigDef.Validator nullOrAtLeastTwo() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && (Integer) value < 2) {
+                throw new ConfigException(name, value, "a classifier has at least 2 classes");
+            }
+        }, () -> "unset, or [2,...]");
     }
 
     private static boolean isPositiveNumber(String text) {

@@ -2,6 +2,7 @@ package io.kdstream.teacher;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TopicCheck;
 import io.kdstream.core.model.Devices;
+import io.kdstream.core.service.Health;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.labels.SoftLabeller;
 import io.kdstream.teacher.model.Teacher;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The teacher service: reads kd-traffic, labels it in batches with the teacher (or an ensemble) and writes
  * temperature-softened probabilities to kd-soft-labels, exactly once. Records it cannot use go to kd-dead-letters
- * in the same transaction. Several instances with the same {@code group.id} share the traffic partitions.
+ * in the same transaction, among them traffic whose input does not fit the configured task ({@code contract-mismatch}).
+ * A teacher made for another task is refused at start. Several instances with the same {@code group.id} share the traffic partitions.
  */
 public final class TeacherService implements AutoCloseable {
 
@@ -43,11 +48,11 @@ public final class TeacherService implements AutoCloseable {
     private final Function<Device, Teacher> teacherLoader;
     private final String instanceId;
     private Teacher teacher;
-    private LabellingLoop loop;
+    private volatile LabellingLoop loop;
     private Thread thread;
     private KafkaClientMetrics consumerMetrics;
     private KafkaClientMetrics producerMetrics;
-    private boolean closed;
+    private volatile boolean closed;
 
     public TeacherService(TeacherConfig config, MeterRegistry registry) {
         this(config, registry, device -> Teachers.load(config, device));
@@ -65,18 +70,29 @@ public final class TeacherService implements AutoCloseable {
      * Loads the teacher, connects to Kafka (fencing any earlier instance with the same transactional id) and starts
      * labelling on threads of its own.
      *
-     * @throws IllegalStateException when the teacher cannot be loaded
+     * @throws IllegalStateException when the teacher cannot be loaded or was made for another task than the configured one
      */
     public synchronized void start() {
         if (loop != null) {
             throw new IllegalStateException("the teacher service is already started");
         }
+        TopicCheck.require(config.kafkaClientSettings(), "the teacher service", config.topics(),
+                List.of(config.topics().traffic(), config.topics().softLabels(), config.topics().deadLetters()));
         Device device = Devices.choose(config.device(), "teacher");
         teacher = teacherLoader.apply(device);
+        TaskContract task = config.task();
+        try {
+            Teachers.requireTask(teacher, task);
+        } catch (IllegalStateException e) {
+            teacher.close();
+            teacher = null;
+            throw e;
+        }
         TeacherMetrics metrics = new TeacherMetrics(registry, teacher.id());
         SoftLabeller softLabeller = new SoftLabeller(teacher.id(), teacher.version(), teacher.members(),
                 config.temperature(), teacher.classes(), config.outputTopK());
-        DeadLetters deadLetters = new DeadLetters(TeacherMetrics.SERVICE, config.topics().deadLetters(), registry);
+        DeadLetters deadLetters = new DeadLetters(TeacherMetrics.SERVICE, config.topics().deadLetters(), registry,
+                KafkaClients.maxRequestSize(producerSettings()));
         BatchLabeller labeller = new BatchLabeller(teacher, softLabeller, config.temperature(), config.topics().softLabels(),
                 deadLetters, metrics);
         int batchMax = config.batchMax(device.isGpu());
@@ -99,14 +115,14 @@ public final class TeacherService implements AutoCloseable {
         producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
 
-        loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(teacher.inputSize()),
+        loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(task),
                 labeller, new Batcher<TrafficRecord>(batchMax, TimeUnit.MILLISECONDS.toNanos(config.batchWaitMs())),
                 config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()), inferenceThreadSetup(config.inferenceThreads()),
                 new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics.labels());
         thread = new Thread(loop, "kd-teacher-" + instanceId);
         thread.start();
-        LOG.info("Teacher service {} labels {} -> {} with {} v{} on {} (T={}, batch<={}, wait {} ms)", instanceId,
-                config.topics().traffic(), config.topics().softLabels(), teacher.id(), teacher.version(), device,
+        LOG.info("Teacher service {} labels {} -> {} with {} v{} for task {} on {} (T={}, batch<={}, wait {} ms)", instanceId,
+                config.topics().traffic(), config.topics().softLabels(), teacher.id(), teacher.version(), task.summary(), device,
                 config.temperature(), batchMax, config.batchWaitMs());
     }
 
@@ -123,6 +139,25 @@ public final class TeacherService implements AutoCloseable {
     /** True while the labelling loop runs; false before start, after close, or after a fatal error. */
     public boolean isRunning() {
         return loop != null && loop.isRunning();
+    }
+
+    /**
+     * Live until the labelling loop stops on an error or is fenced; ready once the consumer has joined its group.
+     * Never blocks, so a health check answers while the service starts.
+     */
+    public Health health() {
+        LabellingLoop current = loop;
+        if (current == null) {
+            return closed ? Health.stopped() : Health.starting("loading the teacher and connecting to Kafka");
+        }
+        Throwable error = current.fatalError();
+        if (error != null) {
+            return current.fenced() ? Health.fenced(error) : Health.failed(error);
+        }
+        if (!current.isRunning()) {
+            return Health.stopped();
+        }
+        return current.assigned() ? Health.ready("labelling") : Health.starting("joining consumer group " + config.groupId());
     }
 
     /** The teacher labelling the traffic (its id and version are in every soft label); null before start. */

@@ -1,6 +1,7 @@
 package io.kdstream.teacher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
@@ -19,6 +20,8 @@ import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.distill.SoftTargets;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.core.testing.FashionSlices;
@@ -85,7 +88,7 @@ class TeacherServiceIT {
             traffic.add(event("short-data", new Tensor(DType.UINT8, List.of(1, 28, 28), ByteBuffer.wrap(new byte[700]))));
             float[] withNaN = new float[784];
             withNaN[5] = Float.NaN;
-            traffic.add(event("nan-pixel", Tensors.float32(withNaN, 784)));
+            traffic.add(event("nan-pixel", Tensors.float32(withNaN, 1, 28, 28)));
             traffic.addAll(TestTraffic.events(TOPICS.traffic(), "after", images, 100, 150));
             TestTraffic.send(kafka.bootstrapServers(), traffic);
 
@@ -116,8 +119,9 @@ class TeacherServiceIT {
                     .collect(Collectors.toMap(letter -> new String(letter.getKey().array()), Function.identity()));
             assertThat(dead).hasSize(5);
             assertThat(dead.get("garbage").getReason()).isEqualTo("undecodable");
-            assertThat(dead.get("wrong-shape").getReason()).isEqualTo("bad-shape");
-            assertThat(dead.get("wrong-dtype").getReason()).isEqualTo("bad-dtype");
+            assertThat(dead.get("wrong-shape").getReason()).isEqualTo(TaskContract.MISMATCH);
+            assertThat(dead.get("wrong-shape").getDetail()).contains("task fashion-mnist expects uint8 [1, 28, 28] but found uint8 [10, 10]");
+            assertThat(dead.get("wrong-dtype").getReason()).isEqualTo(TaskContract.MISMATCH);
             assertThat(dead.get("short-data").getReason()).isEqualTo("bad-length");
             assertThat(dead.get("nan-pixel").getReason()).isEqualTo("not-finite");
             assertThat(dead.get("garbage").getSourceTopic()).isEqualTo(TOPICS.traffic());
@@ -128,16 +132,80 @@ class TeacherServiceIT {
             assertThat(service.labelsProduced()).isEqualTo(150);
             assertThat(registry.get(TeacherMetrics.LABELS).counter().count()).isEqualTo(150);
             assertThat(registry.get(TeacherMetrics.BATCH_SIZE).summary().totalAmount()).isEqualTo(150);
-            assertThat(registry.get("kd.dead.letters").tag("service", TeacherMetrics.SERVICE).tag("reason", "bad-shape")
-                    .counter().count()).isEqualTo(1);
+            assertThat(registry.get("kd.dead.letters").tag("service", TeacherMetrics.SERVICE).tag("reason", TaskContract.MISMATCH)
+                    .counter().count()).isEqualTo(2);
             Eventually.await("consumer lag back to 0", TIMEOUT,
                     () -> registry.get("kd.consumer.lag").tag("service", TeacherMetrics.SERVICE).gauge().value(), lag -> lag == 0);
         }
     }
 
+    @Test
+    void shouldLabelColourTrafficOfItsTaskAndDeadLetterOtherShapesAsContractMismatch() {
+        // given the 3x32x32 colour TorchScript teacher serving its own task (4 classes)
+        Topics topics = new Topics("colour-traffic", "colour-labels", "colour-checkpoints", "colour-predictions",
+                "colour-truth", "colour-dead");
+        kafka.createTopics(topics.definitions(1, (short) 1));
+        Path colour = TestTeachers.colourTorchScript();
+        TeacherConfig config = new TeacherConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(), "device", "cpu",
+                "teacher.torchscript.path", colour.toString(), "task", Teachers.sidecarOf(colour).toString(),
+                "group.id", "colour-teachers", "topic.traffic", topics.traffic(), "topic.soft.labels", topics.softLabels(),
+                "topic.dead.letters", topics.deadLetters(), "commit.interval.ms", "50"));
+        byte[][] images = TestTeachers.colourImages(12, 3);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TeacherService service = new TeacherService(config, registry)) {
+            service.start();
+
+            // when colour images arrive mixed with Fashion-MNIST images and flat vectors of the same size
+            List<ProducerRecord<byte[], byte[]>> traffic = new ArrayList<>();
+            for (int i = 0; i < images.length; i++) {
+                traffic.add(event(topics.traffic(), "colour-" + i, Tensors.uint8(images[i], 3, 32, 32)));
+            }
+            traffic.addAll(TestTraffic.events(topics.traffic(), "fashion", FashionSlices.test(2), 0, 2));
+            traffic.add(event(topics.traffic(), "flat", Tensors.uint8(images[0], 3 * 32 * 32)));
+            TestTraffic.send(kafka.bootstrapServers(), traffic);
+
+            // then every colour image gets a 4-class label that keeps its tensor as it came
+            List<ConsumerRecord<byte[], byte[]>> labels = TestTraffic.readCommitted(kafka.bootstrapServers(), topics.softLabels(), 12, TIMEOUT);
+            assertThat(labels).hasSize(12).allSatisfy(record -> {
+                SoftLabel label = Codecs.SOFT_LABEL.decode(record.value());
+                assertThat(label.getClassCount()).isEqualTo(4);
+                assertThat(label.getInput().getShape()).containsExactly(3, 32, 32);
+                assertThat(label.getTeacherId()).isEqualTo("colour_teacher");
+            });
+            // and the other shapes are contract mismatches naming expected and found, and the service keeps running
+            Map<String, DeadLetter> dead = TestTraffic.readCommitted(kafka.bootstrapServers(), topics.deadLetters(), 3, TIMEOUT).stream()
+                    .map(record -> Codecs.DEAD_LETTER.decode(record.value()))
+                    .collect(Collectors.toMap(letter -> new String(letter.getKey().array()), Function.identity()));
+            assertThat(dead).containsOnlyKeys("fashion-0", "fashion-1", "flat");
+            assertThat(dead.values()).extracting(DeadLetter::getReason).containsOnly(TaskContract.MISMATCH);
+            assertThat(dead.get("fashion-0").getDetail()).contains("task colour-4 expects uint8 [3, 32, 32] but found uint8 [1, 28, 28]");
+            assertThat(dead.get("flat").getDetail()).contains("but found uint8 [3072]");
+            assertThat(service.isRunning()).isTrue();
+            assertThat(registry.get("kd.dead.letters").tag("reason", TaskContract.MISMATCH).counter().count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldRefuseAtStartATeacherMadeForAnotherTask() {
+        TeacherConfig config = new TeacherConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(), "device", "cpu",
+                "teacher.dir", teacherDir.toString(), "task", "tabular-rbf"));
+
+        try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry())) {
+            assertThatThrownBy(service::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("teacher " + manifest.id() + " v" + manifest.version() + " was made for task fashion-mnist")
+                    .hasMessageContaining("configured (setting 'task') for task tabular-rbf");
+            assertThat(service.isRunning()).isFalse();
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> event(String requestId, Tensor input) {
+        return event(TOPICS.traffic(), requestId, input);
+    }
+
+    private static ProducerRecord<byte[], byte[]> event(String topic, String requestId, Tensor input) {
         TrafficEvent event = new TrafficEvent(requestId, Instant.now(), input, null, TrafficSource.SHADOW);
-        return TestTraffic.record(TOPICS.traffic(), requestId, Codecs.TRAFFIC_EVENT.encode(event));
+        return TestTraffic.record(topic, requestId, Codecs.TRAFFIC_EVENT.encode(event));
     }
 
     @Test
@@ -153,7 +221,7 @@ class TeacherServiceIT {
         LabeledImages images = FashionSlices.test(20);
         float[] expected;
         try (Teacher trained = Teachers.fromStore(new TeacherStore(teacherDir), Device.cpu());
-             Teacher scripted = Teachers.fromTorchScript(torchScript, "tiny_teacher", new long[]{1, 28, 28}, 10, Device.cpu())) {
+             Teacher scripted = Teachers.fromTorchScript(torchScript, "tiny_teacher", BuiltInTasks.FASHION_MNIST, new long[]{1, 28, 28}, Device.cpu())) {
             float[] inputs = new float[784];
             images.writeUnitFloats(5, inputs, 0);
             float[] a = trained.probabilities(inputs, 1, 4f);

@@ -15,7 +15,9 @@ import io.kdstream.app.replay.Replay;
 import io.kdstream.app.replay.TrafficSink;
 import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.core.data.FashionMnist;
+import io.kdstream.core.data.LabeledExample;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.TeacherConfig;
@@ -156,12 +158,12 @@ public final class FreshnessBenchmark {
         }
 
         @Override
-        public synchronized void send(String requestId, byte[] pixels, int height, int width, int label) {
+        public synchronized void send(String requestId, TaskContract task, LabeledExample example) {
             if (count == times.length) {
                 times = Arrays.copyOf(times, times.length * 2);
             }
             times[count++] = System.currentTimeMillis();
-            inner.send(requestId, pixels, height, width, label);
+            inner.send(requestId, task, example);
         }
 
         synchronized long[] sentTimes() {

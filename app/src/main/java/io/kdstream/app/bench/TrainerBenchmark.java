@@ -166,8 +166,8 @@ public final class TrainerBenchmark {
     /** (a) Steps over batches laid out in memory beforehand, {@code passes} times: nothing but the training itself. */
     private static Rate rawLoop(Settings settings, TrainerConfig config, Architecture architecture, RawBatches batches) {
         Device device = Devices.choose(settings.device(), "raw training loop");
-        StudentSetup setup = new StudentSetup(architecture, device, config.temperature(), config.alpha(), config.optimizer(),
-                config.emaDecay(), config.mutualPeers());
+        // The trainer's own setup, gradient clipping included, so that both loops do the same work per step.
+        StudentSetup setup = config.studentSetup(device);
         int perPass = batches.inputs().length;
         int steps = perPass * settings.passes();
         int warmUp = steps / 10;

@@ -84,11 +84,14 @@ public final class BenchCommand {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A teacher-service setting for the pipeline phase; repeatable.")
         Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+        @Option(names = "--device", defaultValue = "auto", description = "auto (the first GPU PyTorch sees, else the CPU), cpu or gpu (default ${DEFAULT-VALUE}); docs/gpu.md says how to give PyTorch a GPU.")
+        String device;
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
             return TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
-                    defaults.architecture(), defaults.partitions(), defaults.rounds(), defaults.device(), settings));
+                    defaults.architecture(), defaults.partitions(), defaults.rounds(), device, settings));
         }
     }
 
@@ -110,11 +113,14 @@ public final class BenchCommand {
         @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
         String student = TrainerBenchmark.Settings.DEFAULT.student();
 
+        @Option(names = "--device", defaultValue = "auto", description = "auto (the first GPU PyTorch sees, else the CPU), cpu or gpu (default ${DEFAULT-VALUE}); docs/gpu.md says how to give PyTorch a GPU.")
+        String device;
+
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             TrainerBenchmark.Settings defaults = TrainerBenchmark.Settings.DEFAULT;
             return TrainerBenchmark.run(new TrainerBenchmark.Settings(examples, passes, batchSize,
-                    student, defaults.partitions(), rounds, defaults.device()));
+                    student, defaults.partitions(), rounds, device));
         }
     }
 

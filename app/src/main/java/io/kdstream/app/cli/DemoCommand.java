@@ -5,18 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kdstream.app.data.ShippedTeachers;
+import io.kdstream.app.data.TaskData;
 import io.kdstream.app.demo.Demo;
+import io.kdstream.core.model.Architecture;
 import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.teacher.model.TeacherStore;
 import io.kdstream.teacher.training.TeacherTraining;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kd demo}: the whole loop in one JVM on the embedded broker, then a summary. */
@@ -39,24 +44,30 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Gateway HTTP port; /metrics is served there too (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher, KD_HOME defaulting to ~/.kd).")
+    @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher for fashion-mnist, $KD_HOME/teachers/<task> "
+            + "for others; KD_HOME defaults to ~/.kd). An empty folder gets the task's shipped teacher, or one trained first.")
     Path teacherDir;
+
+    @Mixin
+    TaskOptions taskOptions;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Replay this .csv or .jsonl file (and train a missing teacher on it) instead of the task's built-in data.")
+    Path dataFile;
+
+    @Option(names = "--test", paramLabel = "FILE", description = "Labelled .csv or .jsonl examples the teacher and student are scored on.")
+    Path testFile;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         // The live progress lines are the demo's story; the services' own INFO lines would drown them.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdstream")).setLevel(Level.WARN);
         PyTorchThreads.oneUnlessSet();
-        TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
-        TeacherManifest teacher;
-        if (store.exists()) {
-            teacher = store.manifest();
-        } else {
-            System.out.println("No teacher is stored in " + store.dir() + " yet: training the reference teacher first (once).");
-            teacher = TeacherCommand.train(store, TeacherTraining.Settings.DEFAULT);
-        }
+        TaskData data = taskOptions.data();
+        TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(data.task()) : teacherDir);
+        TeacherManifest teacher = teacher(store, data);
         Demo.Options options = new Demo.Options(Durations.parse(duration), rate, clientRate, port,
-                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString()), teacher);
+                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString()), teacher, data, taskOptions.nameOrPath(), dataFile, testFile);
         Map<String, Object> summary = new Demo(options, System.out).run();
         printTable(summary);
         if (summaryJson != null) {
@@ -64,6 +75,23 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Summary written to " + summaryJson);
         }
         return 0;
+    }
+
+    /** The stored teacher; else the shipped one of a built-in task; else one trained now (once). */
+    private TeacherManifest teacher(TeacherStore store, TaskData data) {
+        if (store.exists()) {
+            return store.manifest();
+        }
+        Optional<TeacherManifest> shipped = dataFile == null ? ShippedTeachers.install(data.task(), store) : Optional.empty();
+        if (shipped.isPresent()) {
+            System.out.printf(Locale.ROOT, "Using kd's shipped %s teacher (test accuracy %.4f), installed into %s%n",
+                    data.task().name(), shipped.get().testAccuracy(), store.dir());
+            return shipped.get();
+        }
+        System.out.println("No teacher is stored in " + store.dir() + " yet: training the reference teacher first (once).");
+        TeacherTraining.Settings defaults = TeacherTraining.Settings.DEFAULT;
+        return TeacherCommand.train(store, data, dataFile, testFile, new TeacherTraining.Settings(Architecture.teacherFor(data.task()),
+                defaults.epochs(), defaults.batchSize(), defaults.learningRate(), defaults.seed(), defaults.device()));
     }
 
     @SuppressWarnings("unchecked")

@@ -25,6 +25,6 @@ public final class GatewayCommand implements Callable<Integer> {
         Gateway gateway = new Gateway(config, registry);
         gateway.start();
         System.out.println("Gateway listening on port " + gateway.port());
-        return ServiceRunner.runUntilStopped("gateway", gateway::close);
+        return ServiceRunner.runUntilStopped("gateway", gateway::health, gateway::close);
     }
 }

@@ -5,32 +5,32 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kdstream.core.service.Health;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * Serves a Prometheus registry at {@code /metrics} for the services without an HTTP API of their own
- * (teacher, trainer, monitor). The gateway serves its metrics on its own port instead.
+ * Serves a Prometheus registry at {@code /metrics}, and the service's {@link Health} at {@code /health/live} and
+ * {@code /health/ready} (200 or 503 with a JSON body), for the services without an HTTP API of their own (teacher,
+ * trainer, monitor). The gateway serves the same paths on its own port instead.
  */
 public final class MetricsServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    public MetricsServer(int port, PrometheusMeterRegistry registry) {
+    public MetricsServer(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on metrics port " + port + " (set metrics.port to a free port)", e);
         }
-        server.createContext("/metrics", exchange -> {
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
+        server.createContext("/metrics", exchange ->
+                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/health/live", exchange -> sendHealth(exchange, health.get(), false));
+        server.createContext("/health/ready", exchange -> sendHealth(exchange, health.get(), true));
         server.start();
     }
 
@@ -41,5 +41,18 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+    }
+
+    private static void sendHealth(HttpExchange exchange, Health health, boolean readiness) throws IOException {
+        send(exchange, health.httpStatus(readiness), "application/json", health.toJson());
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 }

@@ -22,10 +22,10 @@ public final class MonitorCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         MonitorConfig config = new MonitorConfig(settings.settings(Map.of()));
         PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
-        MetricsServer metrics = new MetricsServer(config.metricsPort(), registry);
         MonitorService monitor = new MonitorService(config, registry);
-        monitor.start();
-        return ServiceRunner.runUntilStopped("monitor", () -> {
+        MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, monitor::health);
+        ServiceRunner.startOrClose(monitor::start, metrics);
+        return ServiceRunner.runUntilStopped("monitor", monitor::health, () -> {
             monitor.close();
             metrics.close();
         });

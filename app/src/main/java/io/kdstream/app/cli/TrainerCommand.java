@@ -22,10 +22,10 @@ public final class TrainerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         TrainerConfig config = new TrainerConfig(settings.settings(Map.of()));
         PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
-        MetricsServer metrics = new MetricsServer(config.metricsPort(), registry);
         StudentTrainer trainer = new StudentTrainer(config, registry);
-        trainer.start();
-        return ServiceRunner.runUntilStopped("trainer", () -> {
+        MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, trainer::health);
+        ServiceRunner.startOrClose(trainer::start, metrics);
+        return ServiceRunner.runUntilStopped("trainer", trainer::health, () -> {
             trainer.close();
             metrics.close();
         });

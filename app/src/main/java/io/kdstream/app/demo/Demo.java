@@ -2,6 +2,7 @@ package io.kdstream.app.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,14 +10,18 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kdstream.app.data.TaskData;
 import io.kdstream.app.replay.Drift;
 import io.kdstream.app.replay.GatewayTrafficSink;
 import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
-import io.kdstream.core.data.FashionMnist;
-import io.kdstream.core.data.LabeledImages;
+import io.kdstream.app.replay.ReplaySource;
+import io.kdstream.core.data.BadRowPolicy;
+import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.eval.ClassificationScores;
 import io.kdstream.core.kafka.Topics;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.gateway.GatewayConfig;
 import io.kdstream.monitor.MonitorConfig;
 import io.kdstream.monitor.MonitorSnapshot;
 import io.kdstream.teacher.model.TeacherManifest;
@@ -24,22 +29,29 @@ import io.kdstream.trainer.TrainerConfig;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * {@code kd demo}: the whole loop on the embedded broker. Replayed Fashion-MNIST training images stream onto
- * kd-traffic for the teacher; a smaller stream of client requests goes through the gateway once it serves a model
- * (answered, recorded for the monitor, shadowed to the teacher, true labels arriving late). Every two seconds a
- * progress line; at the end the student is scored on the 10,000 test images through the gateway's HTTP API.
+ * {@code kd demo}: the whole loop on the embedded broker, for any task. Replayed examples (Fashion-MNIST training
+ * images by default, the generated tabular stream, or a file's rows) stream onto kd-traffic for the teacher; a smaller
+ * stream of client requests goes through the gateway once it serves a model (answered, recorded for the monitor,
+ * shadowed to the teacher, true labels arriving late). Every two seconds a progress line; at the end the student is
+ * scored through the gateway's HTTP API on the task's test examples (Fashion-MNIST's 10,000 test images, the
+ * generator's held-out sample, or the operator's test file).
  */
 public final class Demo {
 
     /**
      * @param replayRate  events per second straight onto kd-traffic
      * @param clientRate  requests per second through the gateway
+     * @param task        the task and its data; {@code dataFile} and {@code testFile} replace its built-in data when given
+     * @param taskSetting the task as the services' task setting takes it (a built-in name or a task file)
      */
     public record Options(Duration duration, double replayRate, double clientRate, int gatewayPort,
-                          Map<String, Object> teacherSettings, TeacherManifest teacher) {
+                          Map<String, Object> teacherSettings, TeacherManifest teacher,
+                          TaskData task, String taskSetting, Path dataFile, Path testFile) {
     }
 
     private static final int SCORING_BATCH = 250;
+    private static final long REPLAY_SEED = 1;
+    private static final long CLIENT_SEED = 2;
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
     private final Options options;
@@ -52,24 +64,24 @@ public final class Demo {
 
     /** Runs the demo and returns its summary (nested maps: teacher, student, gateway, pipeline, monitor). */
     public Map<String, Object> run() throws IOException, InterruptedException {
-        LabeledImages train = FashionMnist.load(FashionMnist.Split.TRAIN);
-        LabeledImages test = FashionMnist.load(FashionMnist.Split.TEST);
+        TaskData data = options.task();
+        LabeledData test = data.test(options.testFile());
         Pipeline.Settings settings = new Pipeline.Settings(4, options.teacherSettings(),
                 Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5),
-                Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0),
+                Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0, GatewayConfig.TASK, options.taskSetting()),
                 // Windows short enough that a two-minute run shows live figures; production keeps the defaults.
                 Map.of(MonitorConfig.QUALITY_WINDOW_MS, 10_000, MonitorConfig.JOIN_WINDOW_MS, 10_000, MonitorConfig.JOIN_GRACE_MS, 2_000,
                         MonitorConfig.DRIFT_WINDOW_MS, 10_000, MonitorConfig.DRIFT_REFERENCE_MS, 30_000));
-        out.printf("Starting an embedded Kafka broker and every service (teacher %s %s, test accuracy %.4f) ...%n",
-                options.teacher().id(), options.teacher().version(), options.teacher().testAccuracy());
+        out.printf("Task %s; starting an embedded Kafka broker and every service (teacher %s %s, test accuracy %.4f) ...%n",
+                data.task().summary(), options.teacher().id(), options.teacher().version(), options.teacher().testAccuracy());
         try (Pipeline pipeline = Pipeline.start(settings)) {
-            out.printf("Gateway at %s (metrics at %s/metrics); replaying %s images/s onto %s%n", pipeline.gatewayUrl(),
+            out.printf("Gateway at %s (metrics at %s/metrics); replaying %s examples/s onto %s%n", pipeline.gatewayUrl(),
                     pipeline.gatewayUrl(), rate(options.replayRate()), Topics.DEFAULT.traffic());
             GatewayClient gatewayClient = new GatewayClient(pipeline.gatewayUrl());
             GatewayTrafficSink clientSink;
             long clientFailures;
             try (Replay replay = new Replay(new KafkaTrafficSink(kafka(pipeline), Topics.DEFAULT.traffic(), "kd-demo-replay"),
-                    train, options.replayRate(), 0, Drift.NONE)) {
+                    traffic(REPLAY_SEED), options.replayRate(), 0, Drift.NONE)) {
                 replay.start();
                 clientSink = new GatewayTrafficSink(pipeline.gatewayUrl(), kafka(pipeline), Topics.DEFAULT.groundTruth(), "kd-demo-clients");
                 Replay clients = null;
@@ -79,7 +91,7 @@ public final class Demo {
                     Thread.sleep(PROGRESS_EVERY.toMillis());
                     if (clients == null && pipeline.gateway().servedVersion() >= 0) {
                         out.println("The gateway serves its first student: client requests start flowing through it.");
-                        clients = new Replay(clientSink, train, options.clientRate(), 0, Drift.NONE);
+                        clients = new Replay(clientSink, traffic(CLIENT_SEED), options.clientRate(), 0, Drift.NONE);
                         clients.start();
                     }
                     out.println(progressLine(Duration.ofNanos(System.nanoTime() - started), pipeline, gatewayClient));
@@ -91,7 +103,7 @@ public final class Demo {
             }
             pipeline.stopTrainer();
             awaitFinalSwap(pipeline);
-            out.println("Scoring the served student on the 10,000 test images through POST /v1/predict ...");
+            out.printf(Locale.ROOT, "Scoring the served student on the %,d test examples through POST /v1/predict ...%n", test.count());
             return summary(pipeline, gatewayClient, test, clientFailures);
         }
     }
@@ -124,16 +136,22 @@ public final class Demo {
         }
     }
 
-    private Map<String, Object> summary(Pipeline pipeline, GatewayClient gateway, LabeledImages test, long clientFailures)
+    /** Replayed traffic of the task; generated streams follow {@code seed}, so replay and clients differ. */
+    private ReplaySource traffic(long seed) {
+        return options.task().replay(options.dataFile(), BadRowPolicy.SKIP, seed);
+    }
+
+    private Map<String, Object> summary(Pipeline pipeline, GatewayClient gateway, LabeledData test, long clientFailures)
             throws IOException, InterruptedException {
-        int size = test.imageSize();
+        TaskContract task = test.task();
+        int size = task.inputSize();
         int[] predicted = new int[test.count()];
         long scoringErrors = 0;
         for (int start = 0; start < test.count(); start += SCORING_BATCH) {
             int batch = Math.min(SCORING_BATCH, test.count() - start);
             float[] inputs = new float[batch * size];
             for (int i = 0; i < batch; i++) {
-                test.writeUnitFloats(start + i, inputs, i * size);
+                test.writeInput(start + i, inputs, i * size);
             }
             GatewayClient.Answer answer = gateway.predictBatch(inputs, batch, size);
             if (answer.status() != 200) {
@@ -147,10 +165,14 @@ public final class Demo {
             }
         }
         int[] scored = Arrays.stream(predicted).map(p -> Math.max(p, 0)).toArray();
-        ClassificationScores scores = ClassificationScores.of(scored, test.labels(), 10);
+        ClassificationScores scores = ClassificationScores.of(scored, test.labels(), task.classCount());
         double studentLatency = medianSingleRequestMs(gateway, test);
         MonitorSnapshot monitor = pipeline.monitor().snapshot();
 
+        Map<String, Object> taskFigures = new LinkedHashMap<>();
+        taskFigures.put("name", task.name());
+        taskFigures.put("input_shape", task.shape());
+        taskFigures.put("classes", task.classCount());
         Map<String, Object> teacher = new LinkedHashMap<>();
         teacher.put("id", options.teacher().id());
         teacher.put("version", options.teacher().version());
@@ -180,6 +202,7 @@ public final class Demo {
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("duration_s", options.duration().toSeconds());
+        summary.put("task", taskFigures);
         summary.put("teacher", teacher);
         summary.put("student", student);
         summary.put("gateway", gatewayFigures);
@@ -189,12 +212,11 @@ public final class Demo {
     }
 
     /** Median wall time of single-example requests over loopback, as a client sees it. */
-    private static double medianSingleRequestMs(GatewayClient gateway, LabeledImages test) throws IOException, InterruptedException {
+    private static double medianSingleRequestMs(GatewayClient gateway, LabeledData test) throws IOException, InterruptedException {
         int samples = 200;
         double[] millis = new double[samples];
-        float[] input = new float[test.imageSize()];
         for (int i = 0; i < samples; i++) {
-            test.writeUnitFloats(i, input, 0);
+            float[] input = test.input(i % test.count());
             long started = System.nanoTime();
             gateway.predict(null, input);
             millis[i] = (System.nanoTime() - started) / 1e6;

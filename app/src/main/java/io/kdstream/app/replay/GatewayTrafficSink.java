@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.kdstream.app.demo.GatewayClient;
+import io.kdstream.core.data.LabeledExample;
 import io.kdstream.core.kafka.KafkaClients;
-import io.kdstream.core.tensor.Tensors;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.serde.Codecs;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replayed images as client requests to the gateway's {@code POST /v1/predict}, the way production traffic
- * arrives: the gateway answers, records its prediction and shadows a share to the teacher. The true label
- * follows on the ground-truth topic, as a late label would, when a ground-truth topic is given.
+ * Replayed examples as client requests to the gateway's {@code POST /v1/predict}, the way production traffic
+ * arrives: the gateway answers, records its prediction and shadows a share to the teacher. The true label,
+ * when known, follows on the ground-truth topic, as a late label would, when a ground-truth topic is given.
  */
 public final class GatewayTrafficSink implements TrafficSink {
 
@@ -40,13 +41,9 @@ public final class GatewayTrafficSink implements TrafficSink {
     }
 
     @Override
-    public void send(String requestId, byte[] pixels, int height, int width, int label) {
-        float[] input = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            input[i] = Tensors.unit(pixels[i]);
-        }
+    public void send(String requestId, TaskContract task, LabeledExample example) {
         try {
-            GatewayClient.Answer answer = gateway.predict(requestId, input);
+            GatewayClient.Answer answer = gateway.predict(requestId, example.input());
             if (answer.status() != 200 && answer.status() != 503) {
                 failures.incrementAndGet();
                 LOG.warn("Gateway answered {} to {}: {}", answer.status(), requestId, answer.body());
@@ -58,8 +55,8 @@ public final class GatewayTrafficSink implements TrafficSink {
             Thread.currentThread().interrupt();
             return;
         }
-        if (groundTruth != null) {
-            GroundTruth truth = new GroundTruth(requestId, Instant.now(), label);
+        if (groundTruth != null && example.hasLabel()) {
+            GroundTruth truth = new GroundTruth(requestId, Instant.now(), example.label());
             groundTruth.send(new ProducerRecord<>(groundTruthTopic, requestId.getBytes(StandardCharsets.UTF_8),
                     Codecs.GROUND_TRUTH.encode(truth)));
         }

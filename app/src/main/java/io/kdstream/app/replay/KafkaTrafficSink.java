@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.kdstream.core.data.LabeledExample;
 import io.kdstream.core.kafka.KafkaClients;
-import io.kdstream.core.tensor.Tensors;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.TrafficEvent;
 import io.kdstream.schemas.TrafficSource;
 import io.kdstream.schemas.serde.Codecs;
@@ -16,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Replayed images as {@code REPLAY} traffic events with their true label, straight onto the traffic topic. */
+/** Replayed examples as {@code REPLAY} traffic events in their task's wire form, with their true label when known, straight onto the traffic topic. */
 public final class KafkaTrafficSink implements TrafficSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTrafficSink.class);
@@ -30,8 +31,9 @@ public final class KafkaTrafficSink implements TrafficSink {
     }
 
     @Override
-    public void send(String requestId, byte[] pixels, int height, int width, int label) {
-        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), Tensors.uint8(pixels, 1, height, width), label, TrafficSource.REPLAY);
+    public void send(String requestId, TaskContract task, LabeledExample example) {
+        Integer label = example.hasLabel() ? example.label() : null;
+        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), task.toTensor(example.input()), label, TrafficSource.REPLAY);
         producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), Codecs.TRAFFIC_EVENT.encode(event)),
                 (metadata, error) -> {
                     if (error != null) {

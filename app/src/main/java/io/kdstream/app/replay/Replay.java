@@ -6,12 +6,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.data.LabeledData;
+import io.kdstream.core.data.LabeledExample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams images into a {@link TrafficSink} at a steady rate, cycling through the data set, on a thread of its own.
+ * Streams examples from a {@link ReplaySource} into a {@link TrafficSink} at a steady rate, on a thread of its own, until
+ * the limit is reached or the source runs out.
  * Request ids are {@code <run>-<sequence>}: unique across runs, so the trainer's hash-chosen holdout slice differs
  * between runs but is stable within one.
  */
@@ -19,7 +21,7 @@ public final class Replay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replay.class);
 
-    private final LabeledImages images;
+    private final ReplaySource source;
     private final double ratePerSecond;
     private final long limit;
     private final Drift drift;
@@ -29,14 +31,23 @@ public final class Replay implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Thread thread;
+    private volatile Throwable failure;
+
+    /** Cycles through {@code data}, round and round; see {@link #Replay(TrafficSink, ReplaySource, double, long, Drift)}. */
+    public Replay(TrafficSink sink, LabeledData data, double ratePerSecond, long limit, Drift drift) {
+        this(sink, ReplaySource.cycling(data), ratePerSecond, limit, drift);
+    }
 
     /**
      * @param ratePerSecond events per second; 0 sends as fast as Kafka takes them
-     * @param limit         events to send before stopping; 0 means forever
+     * @param limit         events to send before stopping; 0 means until the source runs out (never, for a cycling or
+     *                      generated one)
+     * @throws IllegalArgumentException when the drift does not fit the source
      */
-    public Replay(TrafficSink sink, LabeledImages images, double ratePerSecond, long limit, Drift drift) {
+    public Replay(TrafficSink sink, ReplaySource source, double ratePerSecond, long limit, Drift drift) {
+        drift.requireFits(source);
         this.sink = sink;
-        this.images = images;
+        this.source = source;
         this.ratePerSecond = ratePerSecond;
         this.limit = limit;
         this.drift = drift;
@@ -59,9 +70,25 @@ public final class Replay implements AutoCloseable {
         thread.join();
     }
 
+    /** Why the replay stopped early (a bad row under the stop policy, an unreadable file), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Sends until done; whatever escapes the source or the sink ends the replay here, logged and kept for {@link #failure()}. */
     private void run() {
+        try {
+            send();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            LOG.error("Replay stopped after {} events: {}", sent.get(), e.getMessage());
+        } finally {
+            sink.flush();
+        }
+    }
+
+    private void send() {
         long started = System.nanoTime();
-        long index = 0;
         boolean announced = false;
         while (running.get() && (limit == 0 || sent.get() < limit)) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -70,19 +97,19 @@ public final class Replay implements AutoCloseable {
                 LOG.info("Replay: {} drift starts now ({} events sent)", drift.kind().name().toLowerCase(), sent.get());
                 announced = true;
             }
-            int item = (int) (index++ % images.count());
-            int label = images.labels()[item];
-            if (drifting && !drift.admits(label)) {
+            LabeledExample example = source.next(drifting && drift.shiftsCovariates());
+            if (example == null) {
+                break;
+            }
+            if (drifting && !drift.admits(example.label())) {
                 continue;
             }
-            byte[] pixels = drifting ? drift.transform(images.image(item)) : images.image(item);
-            sink.send(runId + "-" + sent.get(), pixels, images.height(), images.width(), label);
+            sink.send(runId + "-" + sent.get(), source.task(), drifting ? drift.transform(example, source.task()) : example);
             long count = sent.incrementAndGet();
             if (ratePerSecond > 0) {
                 pace(started, count);
             }
         }
-        sink.flush();
     }
 
     /** Sleeps until the {@code count}-th event is due, so the rate holds on average without bursts. */
@@ -113,5 +140,6 @@ public final class Replay implements AutoCloseable {
             }
         }
         sink.close();
+        source.close();
     }
 }

@@ -56,6 +56,12 @@ public final class KafkaClients {
         return settings;
     }
 
+    /** The producer's {@code max.request.size} in {@code settings}, or Kafka's default: no record it sends may be larger. */
+    public static int maxRequestSize(Map<String, Object> settings) {
+        Object value = settings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return value == null ? DeadLetters.DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(value.toString().trim());
+    }
+
     /** A transactional producer fenced by {@code transactionalId}: a newer instance with the same id stops an older one. */
     public static Map<String, Object> transactionalProducer(Map<String, Object> base, String clientId, String transactionalId) {
         Map<String, Object> settings = producer(base, clientId);

@@ -3,6 +3,8 @@ package io.kdstream.core.training;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -18,6 +20,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
@@ -41,15 +44,34 @@ public final class Learner implements AutoCloseable {
     private final Model model;
     private final Trainer trainer;
     private final DistillationLoss loss;
+    private final float gradientClipNorm;
     private long steps;
+    /** Set when a backward pass left non-finite gradients behind: no later step can be trusted. */
+    private boolean poisoned;
+    private double lastGradientNorm = Double.NaN;
 
     /**
      * @param initialWeights weights to start from (a checkpoint to resume), or null for a fresh Xavier initialisation
      */
     public Learner(Architecture architecture, Device device, DistillationLoss loss, OptimizerSettings optimizer,
                    byte[] initialWeights) {
+        this(architecture, device, loss, optimizer, initialWeights, 0f);
+    }
+
+    /**
+     * @param initialWeights   weights to start from, or null for a fresh Xavier initialisation
+     * @param gradientClipNorm the largest L2 norm of all gradients together; a step whose gradients are longer is
+     *                         scaled down to it (one outlier batch then moves the weights no further than a normal
+     *                         one). 0 turns clipping off.
+     */
+    public Learner(Architecture architecture, Device device, DistillationLoss loss, OptimizerSettings optimizer,
+                   byte[] initialWeights, float gradientClipNorm) {
+        if (!(gradientClipNorm >= 0)) {
+            throw new IllegalArgumentException("gradient clip norm must be >= 0 but is " + gradientClipNorm);
+        }
         this.architecture = architecture;
         this.loss = loss;
+        this.gradientClipNorm = gradientClipNorm;
         this.model = Model.newInstance("learner-" + architecture.kind(), device);
         model.setBlock(architecture.newBlock());
         if (initialWeights != null) {
@@ -86,14 +108,19 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * One optimizer update.
+     * One optimizer update. A batch whose loss is not finite changes nothing: its gradients are not computed and the
+     * weights are not updated. A finite loss whose gradients are not finite leaves them unusable: the weights are not
+     * updated, {@link #healthy} turns false and the learner must be replaced.
      *
      * @param inputs      row-major batch, {@code batch × inputSize} values on the [0, 1] scale
      * @param teacher     row-major teacher probabilities at the loss's temperature, {@code batch × classes}
      * @param trueLabels  the true class per example, or −1 where unknown
-     * @return the batch's mean loss
+     * @return the batch's mean loss, NaN or infinite when the step was skipped
      */
     public float step(float[] inputs, int batch, float[] teacher, int[] trueLabels) {
+        if (poisoned) {
+            throw new IllegalStateException("this learner holds non-finite gradients: replace it");
+        }
         int classes = architecture.classes();
         float[] labels = new float[batch];
         for (int i = 0; i < batch; i++) {
@@ -107,14 +134,76 @@ public final class Learner implements AutoCloseable {
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     NDList predictions = trainer.forward(new NDList(x));
                     NDArray batchLoss = loss.evaluate(targets, predictions);
-                    collector.backward(batchLoss);
                     value = batchLoss.getFloat();
+                    if (!Float.isFinite(value)) {
+                        return value;
+                    }
+                    collector.backward(batchLoss);
                 }
+            }
+            if (gradientClipNorm > 0 && !clipGradients()) {
+                poisoned = true;
+                return Float.NaN;
             }
             trainer.step();
         }
         steps++;
         return value;
+    }
+
+    /**
+     * Scales every gradient by {@code gradientClipNorm / norm} when their joint L2 norm exceeds the limit.
+     *
+     * @return false when the norm is not finite (nothing was scaled)
+     */
+    private boolean clipGradients() {
+        List<NDArray> gradients = new ArrayList<>();
+        try {
+            double sumOfSquares = 0;
+            for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+                if (!parameter.getValue().requiresGradient()) {
+                    continue;
+                }
+                // A view of the parameter's gradient storage: scaling it in place scales what the optimizer reads.
+                NDArray gradient = parameter.getValue().getArray().getGradient();
+                gradients.add(gradient);
+                try (NDArray squares = gradient.square(); NDArray sum = squares.sum()) {
+                    sumOfSquares += sum.getFloat();
+                }
+            }
+            double norm = Math.sqrt(sumOfSquares);
+            lastGradientNorm = norm;
+            if (!Double.isFinite(norm)) {
+                return false;
+            }
+            if (norm > gradientClipNorm) {
+                float scale = (float) (gradientClipNorm / norm);
+                gradients.forEach(gradient -> gradient.muli(scale));
+            }
+            return true;
+        } finally {
+            gradients.forEach(NDArray::close);
+        }
+    }
+
+    /** The joint L2 norm of the gradients of the newest step, before clipping; NaN when clipping is off. */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    /** False once the gradients or any weight (batch-norm statistics included) is NaN or infinite. */
+    public boolean healthy() {
+        if (poisoned) {
+            return false;
+        }
+        for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+            try (NDArray magnitudes = parameter.getValue().getArray().abs(); NDArray sum = magnitudes.sum()) {
+                if (!Float.isFinite(sum.getFloat())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Probabilities of the current weights in inference mode (dropout off, batch-norm running statistics). */

@@ -61,7 +61,7 @@ class CheckpointAssemblerTest {
         return Checkpoint.newBuilder().setModel("student").setVersion(version).setCreatedTime(Instant.EPOCH)
                 .setFormat(WeightsCodec.FORMAT).setArchitecture("mlp:784-32-10").setSha256(sha).setSizeBytes(size)
                 .setChunkCount(chunks).setLineage(Lineage.newBuilder().setSamplesSeen(0).setOffsets(List.of()).build())
-                .setHoldout(new HoldoutScores(0, 0f, 0f, null)).build();
+                .setHoldout(new HoldoutScores(0, 0f, 0f, null, null)).build();
     }
 
     private static byte[] randomBytes(int n) {

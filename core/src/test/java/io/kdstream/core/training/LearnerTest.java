@@ -59,6 +59,68 @@ class LearnerTest {
         }
     }
 
+    @Test
+    void shouldSkipAStepWhoseLossIsNotFiniteAndStayHealthy() {
+        // given a teacher row with a NaN in it
+        try (Learner learner = new Learner(SMALL_MLP, Device.cpu(), new DistillationLoss(2f, 1f), OptimizerSettings.DEFAULT, null, 1f)) {
+            byte[] before = learner.weights();
+            float[] teacher = new float[10];
+            teacher[0] = Float.NaN;
+
+            // when
+            float loss = learner.step(new float[784], 1, teacher, new int[]{-1});
+
+            // then nothing moved
+            assertThat(loss).isNaN();
+            assertThat(learner.weights()).isEqualTo(before);
+            assertThat(learner.steps()).isZero();
+            assertThat(learner.healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldScaleGradientsDownToTheClipNorm() {
+        // given two SGD learners from the same weights, one clipping at a norm far below the gradients' norm
+        OptimizerSettings sgd = new OptimizerSettings("sgd", 0.1f, "fixed", 1, 0f);
+        float[] inputs = new float[4 * 784];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = (i % 7) / 7f;
+        }
+        float[] teacher = new float[40];
+        for (int i = 0; i < 4; i++) {
+            teacher[i * 10 + i] = 1f;
+        }
+        int[] labels = {0, 1, 2, 3};
+        byte[] start;
+        try (Learner fresh = new Learner(SMALL_MLP, Device.cpu(), new DistillationLoss(1f, 0.5f), sgd, null)) {
+            start = fresh.weights();
+        }
+        try (Learner free = new Learner(SMALL_MLP, Device.cpu(), new DistillationLoss(1f, 0.5f), sgd, start, 1e6f);
+             Learner clipped = new Learner(SMALL_MLP, Device.cpu(), new DistillationLoss(1f, 0.5f), sgd, start, 1e-3f)) {
+            float[] atStart = free.probabilities(inputs, 4, 1f);
+
+            // when both take the same step
+            free.step(inputs, 4, teacher, labels);
+            clipped.step(inputs, 4, teacher, labels);
+
+            // then the clipped one moved its outputs a little, and far less than the other (norm ≈ 7 against a clip of 0.001)
+            double norm = free.lastGradientNorm();
+            assertThat(norm).isGreaterThan(0.01);
+            double freeMove = distance(free.probabilities(inputs, 4, 1f), atStart);
+            double clippedMove = distance(clipped.probabilities(inputs, 4, 1f), atStart);
+            assertThat(clippedMove).isPositive().isLessThan(freeMove / 100);
+            assertThat(clipped.healthy()).isTrue();
+        }
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
+    }
+
     static void trainOneEpoch(Learner learner, LabeledImages data, int batch) {
         float[] inputs = new float[batch * 784];
         float[] unusedTeacher = new float[batch * 10];

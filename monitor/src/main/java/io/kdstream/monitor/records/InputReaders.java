@@ -6,6 +6,8 @@ import io.kdstream.core.distill.InvalidSoftLabelException;
 import io.kdstream.core.distill.SoftTargets;
 import io.kdstream.core.drift.Divergences;
 import io.kdstream.core.eval.ClassificationScores;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.tensor.InvalidTensorException;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.GroundTruth;
@@ -15,23 +17,26 @@ import io.kdstream.schemas.serde.Codecs;
 
 /**
  * The readers of the monitor's four input topics. Each decodes with core's codecs and checks what the monitor
- * relies on (class count, finite probabilities, class indices in range, a request id as key), naming what was
- * expected and what was found when it refuses a record.
+ * relies on (the task's input shape and class count, finite probabilities, class indices in range, a request id as
+ * key), naming what was expected and what was found when it refuses a record.
  */
 public final class InputReaders {
 
     private InputReaders() {
     }
 
-    /** kd-predictions: the student's answer, with {@code classes} probabilities summing to 1. */
+    /**
+     * kd-predictions: the student's answer, with {@code classes} probabilities summing to 1; another count is a
+     * {@value TaskContract#MISMATCH}.
+     */
     public static RecordReader<Prediction> predictions(int classes) {
         return (key, value) -> {
             requireRequestId(key);
             Prediction prediction = Codecs.PREDICTION.decode(value);
             List<Float> probabilities = prediction.getProbabilities();
             if (probabilities.size() != classes) {
-                throw new RejectedRecordException("bad-class-count", "expected " + classes
-                        + " probabilities but the prediction has " + probabilities.size());
+                throw new RejectedRecordException(TaskContract.MISMATCH, "expected " + classes
+                        + " probabilities, one per class of the task, but the prediction has " + probabilities.size());
             }
             double sum = 0;
             for (int i = 0; i < classes; i++) {
@@ -51,11 +56,25 @@ public final class InputReaders {
         };
     }
 
-    /** kd-soft-labels: the teacher's label, validated by {@link SoftTargets} and re-tempered to T = 1. */
-    public static RecordReader<TeacherView> softLabels(int classes) {
+    /**
+     * kd-soft-labels: the teacher's label, its input and class count checked against the task (another shape or count
+     * is a {@value TaskContract#MISMATCH} naming expected and found), validated by {@link SoftTargets} and re-tempered
+     * to T = 1.
+     */
+    public static RecordReader<TeacherView> softLabels(TaskContract task) {
+        int classes = task.classCount();
         return (key, value) -> {
             requireRequestId(key);
             SoftLabel label = Codecs.SOFT_LABEL.decode(value);
+            try {
+                task.toModelInput(label.getInput());
+            } catch (InvalidTensorException e) {
+                throw new RejectedRecordException(e.reason(), e.getMessage());
+            }
+            if (label.getClassCount() != classes) {
+                throw new RejectedRecordException(TaskContract.MISMATCH, "task " + task.name() + " has " + classes
+                        + " classes but the soft label has " + label.getClassCount());
+            }
             float[] probabilities;
             try {
                 probabilities = SoftTargets.read(label, classes, 1f);

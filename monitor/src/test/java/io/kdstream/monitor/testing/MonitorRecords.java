@@ -1,7 +1,11 @@
 package io.kdstream.monitor.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,26 @@ public final class MonitorRecords {
                 .setLabelledTime(time).setInput(image()).setTeacherId("teacher").setTeacherVersion("1")
                 .setTemperature(temperature).setClassCount(probabilities.length)
                 .setProbabilities(new DenseProbabilities(floats(probabilities))).setTrueLabel(trueLabel).build());
+    }
+
+    /** A T = 1 soft label without a true label for {@code input}. */
+    public static byte[] softLabel(String requestId, Instant time, Tensor input, float... probabilities) {
+        SoftLabel label = Codecs.SOFT_LABEL.decode(softLabel(requestId, time, 1f, null, probabilities));
+        label.setInput(input);
+        return Codecs.SOFT_LABEL.encode(label);
+    }
+
+    /**
+     * Writes a task file into {@code dir}: 28x28 greyscale images (the shape of every soft label made here) in three
+     * classes, and returns its path.
+     */
+    public static Path threeClassTask(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("three.task.json"), """
+                    {"name": "three", "input": {"dtype": "uint8", "shape": [1, 28, 28]}, "classes": ["a", "b", "c"]}""");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A T = 1 soft label whose top class is {@code topClass}: 0.5 there, the rest shared evenly. */

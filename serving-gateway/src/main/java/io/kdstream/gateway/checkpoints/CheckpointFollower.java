@@ -65,6 +65,8 @@ public final class CheckpointFollower implements AutoCloseable {
     private CheckpointAssembler assembler = new CheckpointAssembler();
     private long newestSeen = -1;
     private volatile boolean running = true;
+    /** What stopped the follower other than close(): the gateway then keeps serving but is no longer live. */
+    private volatile Throwable stoppedBy;
     private volatile boolean caughtUp;
     private boolean started;
 
@@ -85,6 +87,11 @@ public final class CheckpointFollower implements AutoCloseable {
     public void start() {
         started = true;
         thread.start();
+    }
+
+    /** The error that stopped following checkpoints before close(), or null while it follows (or was closed). */
+    public Throwable stoppedBy() {
+        return stoppedBy;
     }
 
     /** True once the topic has been read to the end it had at start (and the newest good checkpoint offered). */
@@ -108,6 +115,7 @@ public final class CheckpointFollower implements AutoCloseable {
                 } catch (AuthenticationException | AuthorizationException e) {
                     // Fatal: retrying cannot help until an operator fixes credentials or ACLs. Serving continues.
                     LOG.error("Stopped following {}: {}; the served model stays until restart", partition.topic(), e.toString());
+                    stoppedBy = e;
                     break;
                 } catch (RetriableException e) {
                     // The broker is unreachable or slow: keep serving, try again; an unfinished catch-up starts over.
@@ -122,6 +130,10 @@ public final class CheckpointFollower implements AutoCloseable {
                     pause();
                 }
             }
+        } catch (Error e) {
+            // The one place where what the loop cannot survive ends it: the gateway reports itself not live.
+            LOG.error("Checkpoint follower stopped: {}", e.toString(), e);
+            stoppedBy = e;
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -256,6 +268,10 @@ public final class CheckpointFollower implements AutoCloseable {
             return codec.decode(bytes);
         } catch (RecordDecodingException e) {
             deadLetterSink.accept(deadLetters.of(record, reason, e.getMessage()));
+            return null;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            // Whatever else decoding throws is this record's fault too: dead-letter it and follow on.
+            deadLetterSink.accept(deadLetters.of(record, reason, "decoding failed: " + e));
             return null;
         }
     }

@@ -2,6 +2,7 @@ package io.kdstream.gateway.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,14 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where exceptions become HTTP statuses. Every error answer is JSON,
- * {@code {"error": "<code>", "detail": "<what was expected and what was found>"}}. Client mistakes are not logged;
- * only unexpected failures (500) are, with their stack trace.
+ * {@code {"error": "<code>", "detail": "<what was expected and what was found>"}}; on the Open Inference Protocol's
+ * {@code /v2} routes it is {@code {"error": "<code>: <detail>"}}, the protocol's form. Client mistakes are not
+ * logged; only unexpected failures (500) are, with their stack trace and an incident id, and their body carries that
+ * id and nothing of the gateway's internals.
  */
 final class ErrorMapping {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
     private static final String ROUTES = "POST /v1/predict, GET /v1/model, GET /v1/models, POST /v1/models/rollback, "
-            + "POST|DELETE /v1/models/pin, GET /health/live, GET /health/ready, GET /metrics";
+            + "POST|DELETE /v1/models/pin, GET /health/live, GET /health/ready, GET /metrics, POST /v2/models/{name}/infer, "
+            + "GET /v2/models/{name}, GET /v2/models/{name}/ready, GET /v2/health/live, GET /v2/health/ready";
 
     private ErrorMapping() {
     }
@@ -33,6 +37,8 @@ final class ErrorMapping {
         app.exception(ServingConflictException.class, (e, ctx) -> write(ctx, json, 409, e.code(), e.getMessage()));
         app.exception(NoModelException.class, (e, ctx) -> unavailable(ctx, json, "no-model", e.getMessage()));
         app.exception(MicroBatcher.OverloadedException.class, (e, ctx) -> unavailable(ctx, json, "overloaded", e.getMessage()));
+        app.exception(MicroBatcher.StoppedException.class, (e, ctx) -> unavailable(ctx, json, "worker-stopped", e.getMessage()));
+        app.exception(MicroBatcher.NonFiniteOutputException.class, (e, ctx) -> write(ctx, json, 500, "non-finite-output", e.getMessage()));
         app.exception(TimeoutException.class, (e, ctx) ->
                 unavailable(ctx, json, "timeout", "the model did not answer within request.timeout.ms"));
         app.exception(HttpResponseException.class, (e, ctx) -> {
@@ -44,8 +50,9 @@ final class ErrorMapping {
             }
         });
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            write(ctx, json, 500, "internal", "the gateway failed to answer: " + e);
+            String incident = UUID.randomUUID().toString();
+            LOG.error("{} {} failed (incident {})", ctx.method(), ctx.path(), incident, e);
+            write(ctx, json, 500, "internal", "the gateway failed to answer; its log has the cause under incident " + incident);
         });
         // Unmatched routes end here without an exception; answers that already carry a JSON error are left alone.
         app.error(404, ctx -> {
@@ -66,6 +73,11 @@ final class ErrorMapping {
 
     private static void write(Context ctx, ObjectMapper json, int status, String error, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
+        if (ctx.path().startsWith(OpenInference.PREFIX)) {
+            body.put("error", error + ": " + detail);
+            Json.write(ctx, status, json, body);
+            return;
+        }
         body.put("error", error);
         body.put("detail", detail);
         Json.write(ctx, status, json, body);

@@ -1,19 +1,18 @@
 package io.kdstream.gateway.http;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.task.TaskFiles;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.gateway.GatewayMetrics.RequestOutcome;
 import io.kdstream.gateway.batching.MicroBatcher;
@@ -27,39 +26,41 @@ import io.kdstream.schemas.HoldoutScores;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The gateway's HTTP API: predictions, what is served, admin actions, health and metrics. {@link #routes} is the
- * whole route table; handlers throw, and {@link ErrorMapping} turns every exception into a status and a JSON body.
+ * The gateway's HTTP API: predictions (v1 and the Open Inference Protocol, both read against the served model's task
+ * contract), what is served, admin actions, health and metrics. {@link #routes} is the whole route table; handlers
+ * throw, and {@link ErrorMapping} turns every exception into a status and a JSON body.
  */
 public final class HttpApi {
 
     static final String PREDICT = "/v1/predict";
-    private static final String STARTED = "kd.started";
+    static final String STARTED = "kd.started";
 
     private final ModelManager models;
-    private final MicroBatcher batcher;
-    private final AnswerCopier copier;
+    private final Predictor predictor;
+    private final OpenInference openInference;
     private final PrometheusMeterRegistry registry;
     private final GatewayMetrics metrics;
     private final AdminAuth admin;
     private final ObjectMapper json;
-    private final String modelName;
-    private final Duration requestTimeout;
+    private final int maxBodyBytes;
+    private final int maxRows;
 
     public HttpApi(ModelManager models, MicroBatcher batcher, AnswerCopier copier, PrometheusMeterRegistry registry,
-                   GatewayMetrics metrics, String adminToken, String modelName, Duration requestTimeout) {
+                   GatewayMetrics metrics, String adminToken, String modelName, Duration requestTimeout,
+                   int maxBodyBytes, int maxRows) {
         this.models = models;
-        this.batcher = batcher;
-        this.copier = copier;
+        this.predictor = new Predictor(models, batcher, copier, modelName, requestTimeout);
         this.registry = registry;
         this.metrics = metrics;
         this.admin = new AdminAuth(adminToken);
         this.json = Json.mapper();
-        this.modelName = modelName;
-        this.requestTimeout = requestTimeout;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxRows = maxRows;
+        this.openInference = new OpenInference(predictor, json, maxBodyBytes, maxRows);
     }
 
     /** A configured, not yet started server with every route and the error mapping. */
-    public Javalin create(int maxBodyBytes) {
+    public Javalin create() {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -82,42 +83,32 @@ public final class HttpApi {
         app.get("/health/live", ctx -> Json.write(ctx, 200, json, Map.of("status", "live")));
         app.get("/health/ready", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        openInference.routes(app, this::recordLatency);
     }
 
     private void predict(Context ctx) throws Exception {
         Json.requireJsonContentType(ctx);
-        PredictRequest request = PredictRequest.parse(ctx.bodyAsBytes(), json);
-        if (models.served() == null) {
-            throw new NoModelException();
-        }
-        MicroBatcher.Answer answer;
-        try {
-            answer = batcher.submit(request.rows(), request.count()).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-        float latencyMs = (System.nanoTime() - (long) ctx.attribute(STARTED)) / 1e6f;
-        Instant now = Instant.now();
+        TaskContract task = predictor.served().task();
+        PredictRequest request = PredictRequest.parse(Json.readBody(ctx, maxBodyBytes), json, task, maxRows);
+        MicroBatcher.Answer answer = predictor.predict(task, request.rows(), request.count(), request.requestIds(), ctx.attribute(STARTED));
+        int classes = answer.classes();
         List<Map<String, Object>> predictions = new ArrayList<>(request.count());
         for (int i = 0; i < request.count(); i++) {
-            float[] probabilities = new float[answer.classes()];
-            System.arraycopy(answer.probabilities(), i * answer.classes(), probabilities, 0, answer.classes());
-            int top = argmax(probabilities);
-            String requestId = request.requestIds().get(i);
-            copier.offer(new AnswerCopier.Answered(requestId, request.row(i), now, modelName, answer.modelVersion(),
-                    probabilities, top, latencyMs));
+            float[] probabilities = new float[classes];
+            System.arraycopy(answer.probabilities(), i * classes, probabilities, 0, classes);
+            int top = Predictor.argmax(probabilities, 0, classes);
             Map<String, Object> prediction = new LinkedHashMap<>();
-            prediction.put("requestId", requestId);
-            if (!request.batch()) {
-                prediction.put("modelVersion", answer.modelVersion());
-            }
+            prediction.put("requestId", request.requestIds().get(i));
+            prediction.put("modelVersion", answer.version(i));
             prediction.put("topClass", top);
+            prediction.put("topClassName", task.classNames().get(top));
             prediction.put("probabilities", probabilities);
             predictions.add(prediction);
         }
         if (request.batch()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("modelVersion", answer.modelVersion());
+            body.put("classNames", task.classNames());
             body.put("predictions", predictions);
             Json.write(ctx, 200, json, body);
         } else {
@@ -149,6 +140,7 @@ public final class HttpApi {
         body.put("since", served.since().toString());
         body.put("createdTime", manifest.getCreatedTime().toString());
         body.put("architecture", manifest.getArchitecture());
+        body.put("task", TaskFiles.toJson(served.task()));
         body.put("pinned", models.pinnedVersion().isPresent());
         body.put("samplesSeen", manifest.getLineage().getSamplesSeen());
         body.put("holdout", holdout(manifest.getHoldout()));
@@ -177,7 +169,7 @@ public final class HttpApi {
     private void pin(Context ctx) {
         admin.check(ctx);
         Json.requireJsonContentType(ctx);
-        JsonNode body = Json.readObject(ctx.bodyAsBytes(), json, "{\"version\": 12}");
+        JsonNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes), json, "{\"version\": 12}");
         JsonNode version = body.get("version");
         if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
             throw ApiException.badRequest("bad-version", "expected {\"version\": <whole number>} but 'version' is "
@@ -192,12 +184,15 @@ public final class HttpApi {
         Json.write(ctx, 200, json, served == null ? Map.of() : describe(served));
     }
 
+    /** 200 while a model is served and the model worker runs; 503 naming the reason otherwise. */
     private void ready(Context ctx) {
-        OptionalLong served = models.servedVersion();
-        if (served.isEmpty()) {
-            throw new NoModelException();
+        String notReady = predictor.notReady();
+        if (notReady != null) {
+            ctx.header("Retry-After", "1");
+            Json.write(ctx, 503, json, Map.of("status", "not-ready", "error", "not-ready", "detail", notReady));
+            return;
         }
-        Json.write(ctx, 200, json, Map.of("status", "ready", "modelVersion", served.getAsLong()));
+        Json.write(ctx, 200, json, Map.of("status", "ready", "modelVersion", models.servedVersion().orElse(-1)));
     }
 
     private static Map<String, Object> describe(VersionRecord record) {
@@ -219,15 +214,5 @@ public final class HttpApi {
         holdout.put("kl", scores.getKl());
         holdout.put("accuracy", scores.getAccuracy());
         return holdout;
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

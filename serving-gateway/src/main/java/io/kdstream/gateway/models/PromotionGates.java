@@ -7,20 +7,23 @@ import ai.djl.Device;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.InvalidTaskException;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.HoldoutScores;
 
 /**
- * The checks a reassembled checkpoint passes before it may serve: a known weight format, an architecture that takes
- * the gateway's inputs, holdout agreement at or above the floor and not too far below the served model's, weights
- * that load, and finite probabilities on a fixed golden batch. The cheap manifest checks run before loading.
+ * The checks a reassembled checkpoint passes before it may serve: a known weight format, a task contract that is
+ * the one served (or the one the gateway's {@code task} setting pins), an architecture that fits that contract,
+ * holdout agreement at or above the floor and not too far below the served model's, weights that load, and finite
+ * probabilities on a golden batch made from the contract. The cheap manifest checks run before loading.
+ *
+ * <p>Refusing every checkpoint of another task keeps the served contract, and so the input size of every request,
+ * fixed for the life of the gateway once the first checkpoint serves.
  */
 public final class PromotionGates {
 
-    /** The gateway's input: one 28×28 image, flattened, on the [0, 1] scale. */
-    public static final int INPUT_SIZE = 28 * 28;
     static final int GOLDEN_ROWS = 16;
-    private static final float[] GOLDEN_BATCH = goldenBatch();
 
     /** A loaded classifier that passed every gate, or the reason and detail of the refusal. */
     public record Verdict(Classifier classifier, String reason, String detail) {
@@ -37,11 +40,19 @@ public final class PromotionGates {
     private final double minAgreement;
     private final double maxDrop;
     private final Device device;
+    private final TaskContract pinnedTask;
 
+    /** Gates that follow the task of the first good checkpoint. */
     public PromotionGates(double minAgreement, double maxDrop, Device device) {
+        this(minAgreement, maxDrop, device, null);
+    }
+
+    /** @param pinnedTask the only task served (the gateway's {@code task} setting), or null to follow the first good checkpoint */
+    public PromotionGates(double minAgreement, double maxDrop, Device device, TaskContract pinnedTask) {
         this.minAgreement = minAgreement;
         this.maxDrop = maxDrop;
         this.device = device;
+        this.pinnedTask = pinnedTask;
     }
 
     /**
@@ -59,9 +70,19 @@ public final class PromotionGates {
         } catch (IllegalArgumentException e) {
             return Verdict.refused(RefusalReasons.BAD_ARCHITECTURE, e.getMessage());
         }
-        if (architecture.inputSize() != INPUT_SIZE) {
-            return Verdict.refused(RefusalReasons.BAD_ARCHITECTURE, "expected an architecture taking " + INPUT_SIZE
-                    + " inputs but " + architecture + " takes " + architecture.inputSize());
+        TaskContract task;
+        try {
+            task = TaskContract.ofManifest(manifest.getTask());
+        } catch (InvalidTaskException e) {
+            return Verdict.refused(RefusalReasons.BAD_TASK, e.getMessage());
+        }
+        String taskMismatch = taskMismatch(task, served);
+        if (taskMismatch != null) {
+            return Verdict.refused(RefusalReasons.TASK_MISMATCH, taskMismatch);
+        }
+        String misfit = architecture.mismatchWith(task);
+        if (misfit != null) {
+            return Verdict.refused(RefusalReasons.BAD_ARCHITECTURE, misfit);
         }
         Verdict holdout = holdoutGates(manifest.getHoldout(), served);
         if (holdout != null) {
@@ -73,12 +94,26 @@ public final class PromotionGates {
         } catch (IllegalArgumentException e) {
             return Verdict.refused(RefusalReasons.LOAD_FAILED, e.getMessage());
         }
-        String problem = goldenBatchProblem(classifier);
+        String problem = goldenBatchProblem(classifier, task);
         if (problem != null) {
             classifier.close();
             return Verdict.refused(RefusalReasons.NON_FINITE_OUTPUT, problem);
         }
         return new Verdict(classifier, null, null);
+    }
+
+    /** Why a checkpoint of {@code task} may not replace what is served (or what the {@code task} setting pins), or null. */
+    private String taskMismatch(TaskContract task, Checkpoint served) {
+        if (served != null) {
+            String mismatch = TaskContract.ofManifest(served.getTask()).mismatchWith(task);
+            return mismatch == null ? null : mismatch + " (served by version " + served.getVersion()
+                    + "; a gateway serves one task for its whole life: start another gateway for another task)";
+        }
+        if (pinnedTask != null) {
+            String mismatch = pinnedTask.mismatchWith(task);
+            return mismatch == null ? null : mismatch + " (pinned by the gateway's task setting)";
+        }
+        return null;
     }
 
     /** Loads weights that passed their gates before (a rollback or pin target). */
@@ -123,8 +158,8 @@ public final class PromotionGates {
         return p * (1 - p) / Math.max(n, 1);
     }
 
-    private static String goldenBatchProblem(Classifier classifier) {
-        float[] probabilities = classifier.probabilities(GOLDEN_BATCH, GOLDEN_ROWS, 1f);
+    private static String goldenBatchProblem(Classifier classifier, TaskContract task) {
+        float[] probabilities = classifier.probabilities(goldenBatch(task), GOLDEN_ROWS, 1f);
         int classes = classifier.classes();
         for (int row = 0; row < GOLDEN_ROWS; row++) {
             double sum = 0;
@@ -142,18 +177,22 @@ public final class PromotionGates {
         return null;
     }
 
-    /** Blank, saturated, mid-grey and seeded random images: inputs any sane student answers with finite numbers. */
-    private static float[] goldenBatch() {
-        float[] batch = new float[GOLDEN_ROWS * INPUT_SIZE];
+    /**
+     * Inputs any sane student answers with finite numbers: for a bounded task the low end, the high end, the middle
+     * and seeded uniform values in the range; for an unbounded one zeros and seeded standard normal values.
+     */
+    static float[] goldenBatch(TaskContract task) {
+        int size = task.inputSize();
+        float[] batch = new float[GOLDEN_ROWS * size];
         Random random = new Random(784);
         for (int row = 0; row < GOLDEN_ROWS; row++) {
-            for (int i = 0; i < INPUT_SIZE; i++) {
-                batch[row * INPUT_SIZE + i] = switch (row) {
-                    case 0 -> 0f;
-                    case 1 -> 1f;
-                    case 2 -> 0.5f;
-                    default -> random.nextFloat();
-                };
+            for (int i = 0; i < size; i++) {
+                batch[row * size + i] = task.bounded() ? switch (row) {
+                    case 0 -> task.low();
+                    case 1 -> task.high();
+                    case 2 -> (task.low() + task.high()) / 2;
+                    default -> task.low() + random.nextFloat() * (task.high() - task.low());
+                } : row == 0 ? 0f : (float) random.nextGaussian();
             }
         }
         return batch;

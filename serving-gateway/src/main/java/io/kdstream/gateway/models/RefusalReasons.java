@@ -5,8 +5,12 @@ public final class RefusalReasons {
 
     /** The manifest names a weight format the gateway cannot read. */
     public static final String BAD_FORMAT = "bad-format";
-    /** The architecture spec does not parse, or takes inputs other than 784 values. */
+    /** The architecture spec does not parse, or does not fit the checkpoint's own task contract. */
     public static final String BAD_ARCHITECTURE = "bad-architecture";
+    /** The manifest's task contract breaks a rule of contracts (a hand-made or hostile manifest). */
+    public static final String BAD_TASK = "bad-task";
+    /** The checkpoint is for another task than the one served, or than the gateway's {@code task} setting pins. */
+    public static final String TASK_MISMATCH = "task-mismatch";
     /** The trainer scored the checkpoint on no holdout examples, so the gates cannot judge it. */
     public static final String NO_HOLDOUT = "no-holdout";
     /** Holdout agreement below {@code gate.min.agreement}. */

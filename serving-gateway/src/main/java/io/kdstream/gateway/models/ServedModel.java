@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kdstream.core.model.Classifier;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.Checkpoint;
 
 /**
@@ -14,18 +15,25 @@ import io.kdstream.schemas.Checkpoint;
 public final class ServedModel {
 
     private final Checkpoint manifest;
+    private final TaskContract task;
     private final Classifier classifier;
     private final Instant since;
     private final AtomicInteger references = new AtomicInteger(1);
 
     ServedModel(Checkpoint manifest, Classifier classifier, Instant since) {
         this.manifest = manifest;
+        this.task = TaskContract.ofManifest(manifest.getTask());
         this.classifier = classifier;
         this.since = since;
     }
 
     public Checkpoint manifest() {
         return manifest;
+    }
+
+    /** The contract the model serves; the same for every model a gateway serves, since the gates refuse others. */
+    public TaskContract task() {
+        return task;
     }
 
     public long version() {

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.kdstream.core.kafka.KafkaClients;
-import io.kdstream.core.tensor.Tensors;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.schemas.Prediction;
 import io.kdstream.schemas.TrafficEvent;
@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies answered requests to Kafka without ever slowing or failing them: a sampled share of inputs goes to the
- * traffic topic as SHADOW events for the teacher, and answers go to the predictions topic for the monitor.
+ * traffic topic as SHADOW events for the teacher, in the served task's wire shape and type
+ * ({@link TaskContract#toTensor}: bytes for image tasks, floats otherwise), and answers go to the predictions topic
+ * for the monitor.
  *
  * <p>The request thread only offers a copy to a bounded buffer; one sender thread encodes and sends. When Kafka is
  * slow or down the buffer fills and further copies are dropped and counted; sends that time out are counted as
@@ -42,8 +44,8 @@ public final class AnswerCopier implements AutoCloseable {
     static final int REQUEST_TIMEOUT_MS = 5_000;
     static final int DELIVERY_TIMEOUT_MS = 15_000;
 
-    /** One answered input. */
-    public record Answered(String requestId, float[] input, Instant time, String model, long modelVersion,
+    /** One answered input, on the model's scale, and the task contract that gives it its wire shape and type. */
+    public record Answered(String requestId, TaskContract task, float[] input, Instant time, String model, long modelVersion,
                            float[] probabilities, int topClass, float latencyMs) {
     }
 
@@ -149,7 +151,7 @@ public final class AnswerCopier implements AutoCloseable {
             TrafficEvent event = TrafficEvent.newBuilder()
                     .setRequestId(answered.requestId())
                     .setEventTime(answered.time())
-                    .setInput(Tensors.float32(answered.input(), 1, 28, 28))
+                    .setInput(answered.task().toTensor(answered.input()))
                     .setSource(TrafficSource.SHADOW)
                     .build();
             send(new ProducerRecord<>(trafficTopic, key, Codecs.TRAFFIC_EVENT.encode(event)), metrics::shadow);

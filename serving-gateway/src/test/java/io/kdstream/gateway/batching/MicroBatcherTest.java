@@ -43,7 +43,7 @@ class MicroBatcherTest {
     void shouldMergeWaitingRequestsIntoModelCallsOfAtMostTheMaximumBatch() throws Exception {
         // given a served model and ten single-input requests already waiting
         serve();
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(50), 64, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(50), 64, metrics);
         List<CompletableFuture<MicroBatcher.Answer>> answers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             answers.add(batcher.submit(TestCheckpoints.image(i), 1));
@@ -68,33 +68,41 @@ class MicroBatcherTest {
     }
 
     @Test
-    void shouldRunARequestLargerThanTheMaximumBatchInOneCallOfItsOwn() throws Exception {
+    void shouldSplitARequestLargerThanTheMaximumBatchIntoCallsOfAtMostTheMaximum() throws Exception {
         serve();
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 64, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 64, metrics);
         CompletableFuture<MicroBatcher.Answer> small = batcher.submit(TestCheckpoints.image(0), 1);
-        CompletableFuture<MicroBatcher.Answer> large = batcher.submit(new float[6 * 784], 6);
+        float[] large = new float[10 * 784];
+        System.arraycopy(TestCheckpoints.image(3), 0, large, 9 * 784, 784);
+        CompletableFuture<MicroBatcher.Answer> split = batcher.submit(large, 10);
 
         batcher.start();
 
         assertThat(small.get(30, TimeUnit.SECONDS).probabilities()).hasSize(10);
-        assertThat(large.get(30, TimeUnit.SECONDS).probabilities()).hasSize(60);
-        assertThat(registry.get(GatewayMetrics.BATCH_SIZE).summary().max()).isEqualTo(6);
+        MicroBatcher.Answer answer = split.get(30, TimeUnit.SECONDS);
+        assertThat(answer.probabilities()).hasSize(100);
+        assertThat(answer.rowVersions()).hasSize(10).containsOnly(1L);
+        float[] alone = slot.current().classifier().probabilities(TestCheckpoints.image(3), 1, 1f);
+        for (int k = 0; k < 10; k++) {
+            assertThat(answer.probabilities()[90 + k]).isCloseTo(alone[k], Offset.offset(1e-5f));
+        }
+        assertThat(registry.get(GatewayMetrics.BATCH_SIZE).summary().max()).isLessThanOrEqualTo(4);
     }
 
     @Test
     void shouldRefuseAtOnceWhenTheQueueIsFull() {
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 2, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 2, metrics);
         batcher.submit(new float[784], 1);
         batcher.submit(new float[784], 1);
 
         assertThatThrownBy(() -> batcher.submit(new float[784], 1))
                 .isInstanceOf(MicroBatcher.OverloadedException.class)
-                .hasMessageContaining("2 requests are already waiting");
+                .hasMessageContaining("2 parts of requests are already waiting");
     }
 
     @Test
     void shouldFailRequestsWithNoModelWhileNoneIsServed() {
-        batcher = new MicroBatcher(slot, 784, 4, Duration.ofMillis(1), 8, metrics);
+        batcher = new MicroBatcher(slot, 4, Duration.ofMillis(1), 8, metrics);
         batcher.start();
 
         CompletableFuture<MicroBatcher.Answer> answer = batcher.submit(new float[784], 1);

@@ -26,6 +26,7 @@ final class ApiHarness implements AutoCloseable {
 
     static final String TOKEN = "0123456789abcdef-test-token";
     static final int MAX_BODY = 64 * 1024;
+    static final int MAX_ROWS = 50;
 
     /** An answer: status, content type, and the body parsed as JSON. */
     record Reply(int status, String contentType, JsonNode body) {
@@ -43,13 +44,23 @@ final class ApiHarness implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
+    /** Makes the harness's micro-batcher, so a test can give it a model call that fails. */
+    @FunctionalInterface
+    interface BatcherFactory {
+        MicroBatcher create(ModelSlot slot, GatewayMetrics metrics);
+    }
+
     ApiHarness(String adminToken) {
+        this(adminToken, (slot, metrics) -> new MicroBatcher(slot, 8, Duration.ofMillis(1), 64, metrics));
+    }
+
+    ApiHarness(String adminToken, BatcherFactory batchers) {
         ModelSlot slot = new ModelSlot();
         models = new ModelManager(new PromotionGates(0.6, 0.05, Device.cpu()), slot, 3, metrics);
-        batcher = new MicroBatcher(slot, 784, 8, Duration.ofMillis(1), 64, metrics);
+        batcher = batchers.create(slot, metrics);
         copier = new AnswerCopier(producer, "kd-traffic", "kd-predictions", 0.5, 1.0, 128, metrics);
-        app = new HttpApi(models, batcher, copier, registry, metrics, adminToken, "student", Duration.ofSeconds(10))
-                .create(MAX_BODY);
+        app = new HttpApi(models, batcher, copier, registry, metrics, adminToken, "student", Duration.ofSeconds(10),
+                MAX_BODY, MAX_ROWS).create();
         batcher.start();
         copier.start();
         app.start("127.0.0.1", 0);

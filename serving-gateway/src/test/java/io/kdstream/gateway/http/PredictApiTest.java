@@ -74,6 +74,7 @@ class PredictApiTest {
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(body.get("topClass").asInt()).isEqualTo(top);
+        assertThat(body.get("topClassName").asText()).isEqualTo(io.kdstream.core.task.BuiltInTasks.FASHION_MNIST.classNames().get(top));
     }
 
     @Test
@@ -152,7 +153,8 @@ class PredictApiTest {
             assertThat(api.postJson("/v1/predict", single(TestCheckpoints.image(0), "copy-" + i)).status()).isEqualTo(200);
         }
 
-        // then every answer is on kd-predictions, and the shadowed inputs are on kd-traffic as FLOAT32 SHADOW events
+        // then every answer is on kd-predictions, and the shadowed inputs are on kd-traffic as SHADOW events in the
+        // task's wire form: Fashion-MNIST images as bytes of shape [1, 28, 28]
         Eventually.await("40 predictions copied", java.time.Duration.ofSeconds(10),
                 () -> api.metrics.predictionCopies(true), n -> n == 40);
         List<TrafficEvent> shadows = new ArrayList<>();
@@ -167,8 +169,8 @@ class PredictApiTest {
         assertThat(predictions).hasSize(40).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
         assertThat(shadows).isNotEmpty().hasSizeLessThan(40).allSatisfy(event -> {
             assertThat(event.getSource()).isEqualTo(TrafficSource.SHADOW);
-            assertThat(event.getInput().getDtype()).isEqualTo(io.kdstream.schemas.DType.FLOAT32);
-            assertThat(io.kdstream.core.tensor.Tensors.elementCount(event.getInput().getShape())).isEqualTo(784);
+            assertThat(event.getInput().getDtype()).isEqualTo(io.kdstream.schemas.DType.UINT8);
+            assertThat(event.getInput().getShape()).containsExactly(1, 28, 28);
             assertThat(event.getRequestId()).startsWith("copy-");
         });
     }

@@ -55,11 +55,26 @@ class ModelManagerTest {
                 .isEqualTo(RefusalReasons.NON_FINITE_OUTPUT);
         assertThat(models.offer(copy(good, 2).setFormat("onnx").build(), weights).reason()).isEqualTo(RefusalReasons.BAD_FORMAT);
         assertThat(models.offer(copy(good, 3).setArchitecture("mlp:1024-16-10").build(), weights).detail())
-                .contains("expected an architecture taking 784 inputs but mlp:1024-16-10 takes 1024");
+                .contains("architecture mlp:1024-16-10 takes 1024 inputs").contains("task fashion-mnist has 784 inputs");
         assertThat(models.offer(copy(good, 4).setArchitecture("mlp:784-32-10").build(), weights).reason()).isEqualTo(RefusalReasons.LOAD_FAILED);
         good.getHoldout().setExamples(0);
         assertThat(models.offer(copy(good, 5).build(), weights).reason()).isEqualTo(RefusalReasons.NO_HOLDOUT);
         assertThat(models.servedVersion()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseACheckpointOfAnotherTaskAndKeepServingTheServedOne() {
+        offer(1, 0.8f);
+
+        VersionRecord tabular = models.offer(TestCheckpoints.tabularManifest("student", 2, TestCheckpoints.tabularWeights(), 0.9f),
+                TestCheckpoints.tabularWeights());
+
+        assertThat(tabular.fate()).isEqualTo(VersionRecord.Fate.REFUSED);
+        assertThat(tabular.reason()).isEqualTo(RefusalReasons.TASK_MISMATCH);
+        assertThat(tabular.detail()).contains("task tabular-rbf is not task fashion-mnist");
+        assertThat(models.servedVersion()).hasValue(1);
+        assertThat(models.served().task().name()).isEqualTo("fashion-mnist");
+        assertThat(registry.get("kd.gateway.swaps").tag("outcome", "refused").tag("reason", "task-mismatch").counter().count()).isEqualTo(1);
     }
 
     @Test

@@ -3,12 +3,15 @@ package io.kdstream.gateway.testing;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import ai.djl.Device;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.testing.FashionSlices;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
@@ -16,13 +19,20 @@ import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
 
-/** Small real checkpoints for the gateway's tests: a tiny MLP trained for a few steps on a Fashion-MNIST slice. */
+/**
+ * Small real checkpoints for the gateway's tests: a tiny MLP trained for a few steps on a Fashion-MNIST slice, and
+ * one for the tabular task ({@link BuiltInTasks#TABULAR_RBF}: 16 named features, 5 classes) trained on a seeded
+ * linear rule, so every route is tested on a task whose shape and class count differ from Fashion-MNIST's.
+ */
 public final class TestCheckpoints {
 
     public static final Architecture ARCHITECTURE = Architecture.parse("mlp:784-16-10");
     public static final int INPUT_SIZE = 784;
+    public static final TaskContract TABULAR = BuiltInTasks.TABULAR_RBF;
+    public static final Architecture TABULAR_ARCHITECTURE = Architecture.parse("mlp:16-12-5");
 
     private static byte[] trained;
+    private static byte[] tabularTrained;
 
     private TestCheckpoints() {
     }
@@ -35,18 +45,66 @@ public final class TestCheckpoints {
         return trained.clone();
     }
 
+    /** Weights of the tabular MLP after a few optimizer steps (trained once per JVM). */
+    public static synchronized byte[] tabularWeights() {
+        if (tabularTrained == null) {
+            tabularTrained = trainTabular(8);
+        }
+        return tabularTrained.clone();
+    }
+
+    /** A standard normal tabular input, seeded. */
+    public static float[] tabularInput(long seed) {
+        Random random = new Random(seed);
+        float[] input = new float[TABULAR.inputSize()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        return input;
+    }
+
+    /** Writes example {@code index}'s input at {@code offset} of {@code inputs} and returns its label. */
+    @FunctionalInterface
+    private interface Examples {
+        int write(int index, float[] inputs, int offset);
+    }
+
+    /** A seeded rule on the first two features, so the tabular MLP has something to learn. */
+    private static byte[] trainTabular(int steps) {
+        int size = TABULAR.inputSize();
+        return train(TABULAR_ARCHITECTURE, steps, (index, inputs, offset) -> {
+            float[] input = tabularInput(index);
+            System.arraycopy(input, 0, inputs, offset, size);
+            return Math.floorMod((int) Math.floor(input[0] + input[1] * 2), TABULAR.classCount());
+        });
+    }
+
+    /** A manifest of the tabular MLP carrying the tabular task. */
+    public static Checkpoint tabularManifest(String model, long version, byte[] weights, float agreement) {
+        return Checkpoint.newBuilder(manifest(model, version, weights, agreement))
+                .setArchitecture(TABULAR_ARCHITECTURE.spec())
+                .setTask(TABULAR.toAvro())
+                .build();
+    }
+
     public static byte[] train(Architecture architecture, int steps) {
         LabeledImages images = FashionSlices.train(64 * steps);
+        return train(architecture, steps, (index, inputs, offset) -> {
+            images.writeUnitFloats(index, inputs, offset);
+            return images.labels()[index];
+        });
+    }
+
+    private static byte[] train(Architecture architecture, int steps, Examples examples) {
+        int size = architecture.inputSize();
         int classes = architecture.classes();
         try (Learner learner = new Learner(architecture, Device.cpu(), new DistillationLoss(1f, 0.5f), OptimizerSettings.DEFAULT, null)) {
             for (int step = 0; step < steps; step++) {
-                float[] inputs = new float[64 * INPUT_SIZE];
+                float[] inputs = new float[64 * size];
                 float[] teacher = new float[64 * classes];
                 int[] labels = new int[64];
                 for (int i = 0; i < 64; i++) {
-                    int index = step * 64 + i;
-                    images.writeUnitFloats(index, inputs, i * INPUT_SIZE);
-                    labels[i] = images.labels()[index];
+                    labels[i] = examples.write(step * 64 + i, inputs, i * size);
                     teacher[i * classes + labels[i]] = 1f;
                 }
                 learner.step(inputs, 64, teacher, labels);

@@ -58,6 +58,6 @@ class AnswerCopierTest {
     }
 
     private static AnswerCopier.Answered answered(String requestId) {
-        return new AnswerCopier.Answered(requestId, new float[784], Instant.now(), "student", 1, new float[10], 0, 1f);
+        return new AnswerCopier.Answered(requestId, io.kdstream.core.task.BuiltInTasks.FASHION_MNIST, new float[784], Instant.now(), "student", 1, new float[10], 0, 1f);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import io.kdstream.core.checkpoint.CheckpointChunks;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointChunk;
 import io.kdstream.schemas.HoldoutScores;
@@ -29,9 +30,12 @@ public final class CheckpointRecords {
 
     /**
      * @param parentVersion the version this one continues from, or null for the first
+     * @param task          the task the student was trained for; the manifest carries it, so readers can refuse a
+     *                      checkpoint of another task
      */
     public static Draft draft(String topic, String model, long version, Long parentVersion, Instant created,
-                              Architecture architecture, byte[] weights, int chunkBytes, Lineage lineage, HoldoutScores scores) {
+                              Architecture architecture, TaskContract task, byte[] weights, int chunkBytes, Lineage lineage,
+                              HoldoutScores scores) {
         List<CheckpointChunk> chunks = CheckpointChunks.split(model, version, weights, chunkBytes);
         Checkpoint manifest = Checkpoint.newBuilder()
                 .setModel(model)
@@ -45,6 +49,7 @@ public final class CheckpointRecords {
                 .setChunkCount(chunks.size())
                 .setLineage(lineage)
                 .setHoldout(scores)
+                .setTask(task.toAvro())
                 .build();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (CheckpointChunk chunk : chunks) {

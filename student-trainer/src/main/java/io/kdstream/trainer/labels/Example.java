@@ -4,7 +4,7 @@ package io.kdstream.trainer.labels;
  * One validated training example, decoded from a soft label or a traffic event.
  *
  * @param requestId    the request it came from (its key on every request-id keyed topic)
- * @param input        the input on the model's [0, 1] scale
+ * @param input        the input on the model's scale (the task's value range)
  * @param teacher      the teacher's probabilities at the trainer's temperature, or null where the trainer makes its
  *                     own targets (self and mutual modes)
  * @param trueLabel    the true class, or −1 when unknown

@@ -2,8 +2,8 @@ package io.kdstream.trainer.labels;
 
 import io.kdstream.core.distill.InvalidSoftLabelException;
 import io.kdstream.core.distill.SoftTargets;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.InvalidTensorException;
-import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.Tensor;
 import io.kdstream.schemas.TrafficEvent;
@@ -11,9 +11,10 @@ import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.schemas.serde.RecordDecodingException;
 
 /**
- * Turns the raw bytes of an input record into a validated {@link Example}, or says why it cannot be used. The
- * reasons come from the core validators ({@code not-finite}, {@code bad-sum}, {@code bad-class-count},
- * {@code bad-shape}, …) plus {@code undecodable} and {@code bad-true-label}.
+ * Turns the raw bytes of an input record into a validated {@link Example}, or says why it cannot be used. Inputs and
+ * class counts are checked against the task first: another shape, element type or class count is a
+ * {@value TaskContract#MISMATCH} naming expected and found. The other reasons come from the core validators
+ * ({@code not-finite}, {@code bad-sum}, {@code bad-length}, …) plus {@code undecodable} and {@code bad-true-label}.
  */
 public interface ExampleDecoder {
 
@@ -21,10 +22,15 @@ public interface ExampleDecoder {
     Example decode(byte[] value);
 
     /** Soft labels of the teacher, re-tempered to the trainer's temperature. */
-    static ExampleDecoder softLabels(int inputSize, int classes, float trainerTemperature) {
+    static ExampleDecoder softLabels(TaskContract task, float trainerTemperature) {
+        int classes = task.classCount();
         return value -> {
             SoftLabel label = decode(() -> Codecs.SOFT_LABEL.decode(value));
-            float[] input = input(label.getInput(), inputSize);
+            float[] input = input(label.getInput(), task);
+            if (label.getClassCount() != classes) {
+                throw new UnusableRecordException(TaskContract.MISMATCH, "task " + task.name() + " has " + classes
+                        + " classes but the soft label of request " + label.getRequestId() + " has " + label.getClassCount());
+            }
             float[] teacher;
             try {
                 teacher = SoftTargets.read(label, classes, trainerTemperature);
@@ -37,11 +43,11 @@ public interface ExampleDecoder {
     }
 
     /** Traffic events read directly, for the modes that make their own targets. */
-    static ExampleDecoder traffic(int inputSize, int classes) {
+    static ExampleDecoder traffic(TaskContract task) {
         return value -> {
             TrafficEvent event = decode(() -> Codecs.TRAFFIC_EVENT.decode(value));
-            return new Example(event.getRequestId(), input(event.getInput(), inputSize), null,
-                    trueLabel(event.getTrueLabel(), classes), event.getEventTime().toEpochMilli(), -1);
+            return new Example(event.getRequestId(), input(event.getInput(), task), null,
+                    trueLabel(event.getTrueLabel(), task.classCount()), event.getEventTime().toEpochMilli(), -1);
         };
     }
 
@@ -53,9 +59,9 @@ public interface ExampleDecoder {
         }
     }
 
-    private static float[] input(Tensor tensor, int inputSize) {
+    private static float[] input(Tensor tensor, TaskContract task) {
         try {
-            return Tensors.toUnitFloats(tensor, inputSize);
+            return task.toModelInput(tensor);
         } catch (InvalidTensorException e) {
             throw new UnusableRecordException(e.reason(), e.getMessage());
         }

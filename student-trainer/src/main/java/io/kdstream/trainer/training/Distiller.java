@@ -10,8 +10,14 @@ import io.kdstream.trainer.labels.Example;
  */
 public interface Distiller extends AutoCloseable {
 
-    /** One optimizer step on the batch; returns the mean loss. */
+    /**
+     * One optimizer step on the batch; returns the mean loss. A non-finite loss means the step was skipped; then
+     * {@link #healthy} says whether the distiller can go on.
+     */
     float step(Batch batch);
+
+    /** False when a weight or gradient is NaN or infinite: the distiller must be replaced. */
+    boolean healthy();
 
     /** The weights to publish with the auxiliary ones, scored on the held-out examples. */
     Snapshot snapshot(List<Example> holdout);

@@ -57,6 +57,11 @@ public final class MutualDistiller implements Distiller {
     }
 
     @Override
+    public boolean healthy() {
+        return peers.stream().allMatch(Learner::healthy);
+    }
+
+    @Override
     public Snapshot snapshot(List<Example> holdout) {
         int classes = setup.architecture().classes();
         HoldoutBatch batch = HoldoutBatch.of(holdout, setup.architecture().inputSize(), classes);

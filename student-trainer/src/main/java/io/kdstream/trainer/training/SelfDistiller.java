@@ -44,6 +44,11 @@ public final class SelfDistiller implements Distiller {
     }
 
     @Override
+    public boolean healthy() {
+        return learner.healthy();
+    }
+
+    @Override
     public Snapshot snapshot(List<Example> holdout) {
         int classes = setup.architecture().classes();
         float temperature = setup.temperature();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CheckpointHistoryTest {
 
     private static final Lineage LINEAGE = new Lineage(10L, "self", List.of(), null, null, null);
-    private static final HoldoutScores SCORES = new HoldoutScores(0, 0f, 0f, null);
+    private static final HoldoutScores SCORES = new HoldoutScores(0, 0f, 0f, null, null);
 
     @Test
     void shouldFindTheNewestVerifiedCheckpointWithItsAuxiliaryWeights() {
@@ -69,7 +70,7 @@ class CheckpointHistoryTest {
 
     private static List<ProducerRecord<byte[], byte[]>> draft(String model, long version, byte[] weights) {
         return CheckpointRecords.draft("kd-checkpoints", model, version, null, Instant.EPOCH, Architecture.FASHION_STUDENT,
-                weights, 1024, LINEAGE, SCORES).records();
+                BuiltInTasks.FASHION_MNIST, weights, 1024, LINEAGE, SCORES).records();
     }
 
     private static void feed(CheckpointHistory history, List<ProducerRecord<byte[], byte[]>> records) {

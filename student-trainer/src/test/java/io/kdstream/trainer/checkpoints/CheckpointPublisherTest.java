@@ -2,37 +2,61 @@ package io.kdstream.trainer.checkpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kdstream.trainer.checkpoints.CheckpointPublisher.Failure;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.TransactionAbortableException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 class CheckpointPublisherTest {
 
-    @Test
-    void shouldStopWhenAnotherInstanceOwnsTheTransactionalId() {
-        assertThat(CheckpointPublisher.classify(new ProducerFencedException("newer producer"))).isEqualTo(Failure.FENCED);
-        assertThat(CheckpointPublisher.classify(new KafkaException("error state", new InvalidProducerEpochException("bumped"))))
-                .isEqualTo(Failure.FENCED);
+    /** A producer whose first commits time out, as they do while the broker is away. */
+    private static final class SlowBroker extends MockProducer<byte[], byte[]> {
+
+        private final AtomicInteger timeoutsLeft;
+        private int aborts;
+
+        SlowBroker(int timeouts) {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            this.timeoutsLeft = new AtomicInteger(timeouts);
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (timeoutsLeft.getAndDecrement() > 0) {
+                throw new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(true)");
+            }
+            super.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            aborts++;
+            super.abortTransaction();
+        }
     }
 
     @Test
-    void shouldAbortAndRewindWhenOnlyTheTransactionIsLost() {
-        assertThat(CheckpointPublisher.classify(new TransactionAbortableException("abort"))).isEqualTo(Failure.ABORTABLE);
-        assertThat(CheckpointPublisher.classify(new KafkaException("wrapped", new TimeoutException("no ack")))).isEqualTo(Failure.ABORTABLE);
-    }
+    void shouldCommitAgainAfterATimeoutInsteadOfAborting() {
+        // given
+        SlowBroker producer = new SlowBroker(2);
+        CheckpointPublisher publisher = new CheckpointPublisher(producer, () -> true);
+        publisher.init();
 
-    @Test
-    void shouldTreatEverythingElseAsFatal() {
-        assertThat(CheckpointPublisher.classify(new InvalidConfigurationException("bad"))).isEqualTo(Failure.FATAL);
-        assertThat(CheckpointPublisher.classify(new TransactionalIdAuthorizationException("denied"))).isEqualTo(Failure.FATAL);
-        assertThat(CheckpointPublisher.classify(new OutOfOrderSequenceException("lost"))).isEqualTo(Failure.FATAL);
-        assertThat(CheckpointPublisher.classify(new KafkaException("unknown"))).isEqualTo(Failure.FATAL);
+        // when
+        publisher.commit(List.of(new ProducerRecord<>("kd-checkpoints", new byte[]{1}, new byte[]{2})),
+                Map.of(new TopicPartition("kd-soft-labels", 0), new OffsetAndMetadata(5)), new ConsumerGroupMetadata("g"));
+
+        // then
+        assertThat(producer.transactionCommitted()).isTrue();
+        assertThat(producer.aborts).isZero();
+        assertThat(publisher.inTransaction()).isFalse();
     }
 }

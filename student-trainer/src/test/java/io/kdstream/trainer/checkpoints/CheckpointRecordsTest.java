@@ -8,6 +8,8 @@ import java.util.Random;
 
 import io.kdstream.core.checkpoint.CheckpointAssembler;
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.model.WeightsCodec;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
@@ -22,7 +24,7 @@ class CheckpointRecordsTest {
 
     private static final Lineage LINEAGE = new Lineage(1234L, "teacher",
             List.of(new PartitionOffset("kd-soft-labels", 0, 700L)), 10L, 20L, 30L);
-    private static final HoldoutScores SCORES = new HoldoutScores(50, 0.9f, 0.1f, 0.85f);
+    private static final HoldoutScores SCORES = new HoldoutScores(50, 0.9f, 0.1f, 0.85f, null);
 
     @Test
     void shouldWriteChunksThenAManifestDescribingThem() {
@@ -32,7 +34,7 @@ class CheckpointRecordsTest {
 
         // when
         CheckpointRecords.Draft draft = CheckpointRecords.draft("kd-checkpoints", "student", 5, 4L, Instant.ofEpochMilli(99),
-                Architecture.FASHION_STUDENT, weights, 1024, LINEAGE, SCORES);
+                Architecture.parse("mlp:16-96-5"), BuiltInTasks.TABULAR_RBF, weights, 1024, LINEAGE, SCORES);
 
         // then the manifest says what the chunks hold
         Checkpoint manifest = draft.manifest();
@@ -40,7 +42,8 @@ class CheckpointRecordsTest {
         assertThat(manifest.getParentVersion()).isEqualTo(4L);
         assertThat(manifest.getCreatedTime()).isEqualTo(Instant.ofEpochMilli(99));
         assertThat(manifest.getFormat()).isEqualTo(WeightsCodec.FORMAT);
-        assertThat(manifest.getArchitecture()).isEqualTo("mlp:784-96-10");
+        assertThat(manifest.getArchitecture()).isEqualTo("mlp:16-96-5");
+        assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(BuiltInTasks.TABULAR_RBF);
         assertThat(manifest.getSha256()).isEqualTo(WeightsCodec.sha256(weights));
         assertThat(manifest.getSizeBytes()).isEqualTo(2500);
         assertThat(manifest.getChunkCount()).isEqualTo(3);

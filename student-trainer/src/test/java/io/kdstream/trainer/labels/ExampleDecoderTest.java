@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.Tensors;
+import io.kdstream.schemas.DType;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.SparseProbabilities;
@@ -19,7 +21,11 @@ import org.junit.jupiter.api.Test;
 
 class ExampleDecoderTest {
 
-    private final ExampleDecoder softLabels = ExampleDecoder.softLabels(4, 2, 2f);
+    /** Two-by-two greyscale images in two classes. */
+    private static final TaskContract TASK = new TaskContract("tiny", DType.UINT8, List.of(1, 2, 2), 0f, 1f,
+            List.of("dark", "light"), List.of());
+
+    private final ExampleDecoder softLabels = ExampleDecoder.softLabels(TASK, 2f);
 
     @Test
     void shouldReadASoftLabelRetemperedToTheTrainersTemperature() {
@@ -56,18 +62,32 @@ class ExampleDecoderTest {
                 .hasMessageContaining("must be in 0..1 but is 2");
         assertThatThrownBy(() -> softLabels.decode(Codecs.SOFT_LABEL.encode(label(new DenseProbabilities(List.of(0.7f, 0.1f)), 1))))
                 .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo("bad-sum"));
+    }
+
+    @Test
+    void shouldDeadLetterLabelsOfAnotherShapeOrClassCountAsContractMismatch() {
         SoftLabel wrongShape = label(new DenseProbabilities(List.of(0.75f, 0.25f)), 1);
         wrongShape.setInput(Tensors.uint8(new byte[9], 3, 3));
         assertThatThrownBy(() -> softLabels.decode(Codecs.SOFT_LABEL.encode(wrongShape)))
-                .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo("bad-shape"));
+                .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo(TaskContract.MISMATCH))
+                .hasMessageContaining("task tiny expects uint8 [1, 2, 2] but found uint8 [3, 3]");
+        SoftLabel threeClasses = label(new DenseProbabilities(List.of(0.5f, 0.25f, 0.25f)), 1);
+        threeClasses.setClassCount(3);
+        assertThatThrownBy(() -> softLabels.decode(Codecs.SOFT_LABEL.encode(threeClasses)))
+                .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo(TaskContract.MISMATCH))
+                .hasMessageContaining("task tiny has 2 classes but the soft label of request r1 has 3");
+        TrafficEvent flat = new TrafficEvent("t2", Instant.ofEpochMilli(5), Tensors.float32(new float[4], 4), null, TrafficSource.SHADOW);
+        assertThatThrownBy(() -> ExampleDecoder.traffic(TASK).decode(Codecs.TRAFFIC_EVENT.encode(flat)))
+                .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo(TaskContract.MISMATCH))
+                .hasMessageContaining("but found float32 [4]");
     }
 
     @Test
     void shouldReadTrafficForTheModesWithoutATeacher() {
-        TrafficEvent event = new TrafficEvent("t1", Instant.ofEpochMilli(5), Tensors.float32(new float[]{0.5f, 0f, 1f, 0.25f}, 4), 0,
+        TrafficEvent event = new TrafficEvent("t1", Instant.ofEpochMilli(5), Tensors.float32(new float[]{0.5f, 0f, 1f, 0.25f}, 2, 2), 0,
                 TrafficSource.SHADOW);
 
-        Example example = ExampleDecoder.traffic(4, 2).decode(Codecs.TRAFFIC_EVENT.encode(event));
+        Example example = ExampleDecoder.traffic(TASK).decode(Codecs.TRAFFIC_EVENT.encode(event));
 
         assertThat(example.input()).containsExactly(0.5f, 0f, 1f, 0.25f);
         assertThat(example.teacher()).isNull();

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
@@ -22,7 +24,7 @@ public final class SoftLabels {
 
     /** Broken labels the trainer must dead-letter, with the reason it must give. */
     public enum Broken {
-        NOT_FINITE("not-finite"), BAD_SUM("bad-sum"), BAD_CLASS_COUNT("bad-class-count"), BAD_SHAPE("bad-shape");
+        NOT_FINITE("not-finite"), BAD_SUM("bad-sum"), BAD_CLASS_COUNT(TaskContract.MISMATCH), BAD_SHAPE(TaskContract.MISMATCH);
 
         public final String reason;
 
@@ -34,10 +36,15 @@ public final class SoftLabels {
     private SoftLabels() {
     }
 
-    /** Teacher logits favouring {@code trueClass}, softened at {@link #TEACHER_TEMPERATURE}. */
+    /** Teacher logits over Fashion-MNIST's ten classes favouring {@code trueClass}, softened at {@link #TEACHER_TEMPERATURE}. */
     public static List<Float> softened(int trueClass, Random noise) {
-        double[] logits = new double[10];
-        for (int c = 0; c < 10; c++) {
+        return softened(trueClass, 10, noise);
+    }
+
+    /** Teacher logits over {@code classes} classes favouring {@code trueClass}, softened at {@link #TEACHER_TEMPERATURE}. */
+    public static List<Float> softened(int trueClass, int classes, Random noise) {
+        double[] logits = new double[classes];
+        for (int c = 0; c < classes; c++) {
             logits[c] = (c == trueClass ? 9 : 0) + noise.nextGaussian();
         }
         double max = Double.NEGATIVE_INFINITY;
@@ -45,13 +52,13 @@ public final class SoftLabels {
             max = Math.max(max, logit / TEACHER_TEMPERATURE);
         }
         double sum = 0;
-        double[] exp = new double[10];
-        for (int c = 0; c < 10; c++) {
+        double[] exp = new double[classes];
+        for (int c = 0; c < classes; c++) {
             exp[c] = Math.exp(logits[c] / TEACHER_TEMPERATURE - max);
             sum += exp[c];
         }
         List<Float> probabilities = new ArrayList<>();
-        for (int c = 0; c < 10; c++) {
+        for (int c = 0; c < classes; c++) {
             probabilities.add((float) (exp[c] / sum));
         }
         return probabilities;
@@ -59,17 +66,23 @@ public final class SoftLabels {
 
     /** A valid soft label for image {@code index}, carrying its true label when {@code withTrueLabel}. */
     public static SoftLabel valid(String requestId, LabeledImages images, int index, boolean withTrueLabel, Random noise) {
-        int label = images.labels()[index];
+        return valid(requestId, (LabeledData) images, index, withTrueLabel, noise);
+    }
+
+    /** A valid soft label for example {@code index} of any task, in the task's wire form. */
+    public static SoftLabel valid(String requestId, LabeledData examples, int index, boolean withTrueLabel, Random noise) {
+        int label = examples.label(index);
+        int classes = examples.task().classCount();
         return SoftLabel.newBuilder()
                 .setRequestId(requestId)
                 .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + index))
                 .setLabelledTime(Instant.ofEpochMilli(1_700_000_000_500L + index))
-                .setInput(Tensors.uint8(images.image(index), 1, 28, 28))
+                .setInput(examples.tensor(index))
                 .setTeacherId("test-teacher")
                 .setTeacherVersion("1")
                 .setTemperature(TEACHER_TEMPERATURE)
-                .setClassCount(10)
-                .setProbabilities(new DenseProbabilities(softened(label, noise)))
+                .setClassCount(classes)
+                .setProbabilities(new DenseProbabilities(softened(label, classes, noise)))
                 .setTrueLabel(withTrueLabel ? label : null)
                 .build();
     }

@@ -3,6 +3,9 @@ package io.kdstream.trainer.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+
+import io.kdstream.schemas.ClassScores;
 import io.kdstream.schemas.HoldoutScores;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,23 @@ class HoldoutScorerTest {
         assertThat(scores.getAgreement()).isEqualTo(0.5f);
         assertThat(scores.getKl()).isCloseTo(0.1848424f, within(1e-5f));
         assertThat(scores.getAccuracy()).isEqualTo(1.0f);
+    }
+
+    @Test
+    void shouldScoreEachClassAsComputedByHand() {
+        // given the same two examples: the student picks classes 0 and 1, the reference 0 and 2, the label says 0
+        float[] student = {0.7f, 0.2f, 0.1f, 0.2f, 0.5f, 0.3f};
+        float[] reference = {0.6f, 0.3f, 0.1f, 0.1f, 0.2f, 0.7f};
+
+        // when
+        List<ClassScores> perClass = HoldoutScorer.score(student, reference, new int[]{0, -1}, 2, 3).getPerClass();
+
+        // then class 0 agrees and is right; class 1 is only the student's; class 2 is only the reference's
+        assertThat(perClass).extracting(ClassScores::getExamples).containsExactly(1, 0, 1);
+        assertThat(perClass).extracting(ClassScores::getAgreement).containsExactly(1f, 0f, 0f);
+        assertThat(perClass).extracting(ClassScores::getAccuracy).containsExactly(1f, null, null);
+        assertThat(perClass).extracting(ClassScores::getStudentFrequency).containsExactly(0.5f, 0.5f, 0f);
+        assertThat(perClass).extracting(ClassScores::getTeacherFrequency).containsExactly(0.5f, 0f, 0.5f);
     }
 
     @Test

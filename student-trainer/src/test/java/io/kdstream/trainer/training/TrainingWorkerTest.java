@@ -95,9 +95,14 @@ class TrainingWorkerTest {
         }
 
         @Override
+        public boolean healthy() {
+            return true;
+        }
+
+        @Override
         public Snapshot snapshot(List<Example> holdout) {
             calls.add("snapshot");
-            return new Snapshot(new byte[0], Map.of(), new HoldoutScores(0, 0f, 0f, null));
+            return new Snapshot(new byte[0], Map.of(), new HoldoutScores(0, 0f, 0f, null, null));
         }
 
         @Override

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class BatchLabeller {
 
     public static final String NONFINITE_OUTPUT = "nonfinite-output";
+    /** A soft label larger than the producer may send (a request id of a megabyte): it would abort every transaction. */
+    public static final String TOO_LARGE = "too-large";
 
     private final Teacher teacher;
     private final SoftLabeller labeller;
@@ -69,9 +71,14 @@ public final class BatchLabeller {
                         + ": teacher output for class " + bad + " is " + probabilities[offset + bad] + ", expected a finite probability"));
                 continue;
             }
-            String requestId = example.event().getRequestId();
+            byte[] key = example.event().getRequestId().getBytes(StandardCharsets.UTF_8);
             byte[] value = Codecs.SOFT_LABEL.encode(labeller.label(example.event(), probabilities, offset, labelledAt));
-            out.add(new ProducerRecord<>(softLabelTopic, requestId.getBytes(StandardCharsets.UTF_8), value));
+            if ((long) key.length + value.length > deadLetters.maxPayloadBytes()) {
+                out.add(deadLetters.of(example.source(), TOO_LARGE, "its soft label takes " + (key.length + value.length)
+                        + " bytes, more than max.request.size allows (" + deadLetters.maxPayloadBytes() + " for key and value)"));
+                continue;
+            }
+            out.add(new ProducerRecord<>(softLabelTopic, key, value));
             labels++;
         }
         return new Output(out, labels);

@@ -3,6 +3,7 @@ package io.kdstream.teacher.model;
 import java.util.List;
 
 import io.kdstream.core.model.Classifier;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.TeacherContribution;
 
 /** One teacher backed by a {@link Classifier}: trained weights from a {@link TeacherStore}, or a TorchScript model. */
@@ -10,11 +11,19 @@ public final class ClassifierTeacher implements Teacher {
 
     private final String id;
     private final String version;
+    private final TaskContract task;
     private final Classifier classifier;
 
-    public ClassifierTeacher(String id, String version, Classifier classifier) {
+    /** @throws IllegalArgumentException when the classifier's input size or class count is not the task's */
+    public ClassifierTeacher(String id, String version, TaskContract task, Classifier classifier) {
+        if (classifier.inputSize() != task.inputSize() || classifier.classes() != task.classCount()) {
+            classifier.close();
+            throw new IllegalArgumentException("teacher " + id + " v" + version + " takes " + classifier.inputSize()
+                    + " inputs to " + classifier.classes() + " classes, but its task " + task.summary());
+        }
         this.id = id;
         this.version = version;
+        this.task = task;
         this.classifier = classifier;
     }
 
@@ -31,6 +40,11 @@ public final class ClassifierTeacher implements Teacher {
     @Override
     public List<TeacherContribution> members() {
         return List.of();
+    }
+
+    @Override
+    public TaskContract task() {
+        return task;
     }
 
     @Override

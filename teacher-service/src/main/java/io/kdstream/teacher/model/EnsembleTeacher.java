@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.TeacherContribution;
 
 /**
@@ -22,7 +23,7 @@ public final class EnsembleTeacher implements Teacher {
 
     /**
      * @param averageLogits true to average logits, false to average probabilities
-     * @throws IllegalArgumentException when members disagree on input size or class count, or a weight is not positive
+     * @throws IllegalArgumentException when members were made for different tasks, or a weight is not positive
      */
     public EnsembleTeacher(String id, List<Teacher> members, List<Double> weights, boolean averageLogits) {
         if (members.size() < 2 || members.size() != weights.size()) {
@@ -33,9 +34,10 @@ public final class EnsembleTeacher implements Teacher {
         double sum = 0;
         for (int i = 0; i < members.size(); i++) {
             Teacher member = members.get(i);
-            if (member.inputSize() != first.inputSize() || member.classes() != first.classes()) {
-                throw new IllegalArgumentException("ensemble member " + member + " takes " + member.inputSize() + " inputs to "
-                        + member.classes() + " classes but " + first + " takes " + first.inputSize() + " to " + first.classes());
+            String mismatch = first.task().mismatchWith(member.task());
+            if (mismatch != null) {
+                throw new IllegalArgumentException("ensemble members must share one task, but member " + member
+                        + " and member " + first + " differ: " + mismatch);
             }
             if (!(weights.get(i) > 0) || weights.get(i).isInfinite()) {
                 throw new IllegalArgumentException("ensemble weight of " + member + " must be positive but is " + weights.get(i));
@@ -72,6 +74,11 @@ public final class EnsembleTeacher implements Teacher {
     @Override
     public List<TeacherContribution> members() {
         return contributions;
+    }
+
+    @Override
+    public TaskContract task() {
+        return members.get(0).task();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kdstream.teacher.model;
 
 import java.util.List;
 
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.schemas.TeacherContribution;
 
 /**
@@ -18,6 +19,9 @@ public interface Teacher extends AutoCloseable {
 
     /** The members and normalised weights of an ensemble; empty for a single teacher. */
     List<TeacherContribution> members();
+
+    /** The task the teacher was made for: what its inputs look like and what its classes are called. */
+    TaskContract task();
 
     /** Elements of one example. */
     int inputSize();

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.kdstream.core.kafka.ConsumerLag;
+import io.kdstream.core.kafka.TransactionErrors;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.traffic.TrafficDecoder;
 import io.kdstream.teacher.traffic.TrafficRecord;
@@ -28,12 +29,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +53,6 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long RETRY_BACKOFF_MS = 500;
-    private static final int COMMIT_ATTEMPTS = 3;
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -92,7 +86,9 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
 
     private volatile boolean running = true;
     private volatile boolean halted;
+    private volatile boolean assigned;
     private volatile Throwable fatal;
+    private volatile TransactionErrors.Kind fatalKind;
 
     public LabellingLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, String trafficTopic,
                          TrafficDecoder decoder, BatchLabeller labeller, Batcher<TrafficRecord> batcher, int inflightMax,
@@ -135,6 +131,16 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         return fatal;
     }
 
+    /** True when the error that stopped the loop was another instance taking over the transactional id. */
+    public boolean fenced() {
+        return fatalKind == TransactionErrors.Kind.FENCED;
+    }
+
+    /** True once the consumer has joined its group and been given its partitions (possibly none). */
+    public boolean assigned() {
+        return assigned;
+    }
+
     /** Asks the loop to finish: label what it has read, commit, leave the group. */
     public void stop() {
         running = false;
@@ -156,7 +162,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     inFlight.incrementAndGet();
-                    if (batcher.add(decoder.decode(record), System.nanoTime())) {
+                    if (batcher.add(decoder.decodeOrReject(record), System.nanoTime())) {
                         submit();
                     }
                 }
@@ -172,7 +178,10 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             if (!halted) {
                 flush();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // The one place where whatever escaped the loop ends it; the service reports itself not live and the
+            // process exits non-zero so that a supervisor restarts it.
+            fatalKind = TransactionErrors.classify(e);
             fatal = e;
             running = false;
             LOG.error("Teacher labelling stopped: {}", e.toString(), e);
@@ -276,22 +285,15 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     }
 
     /**
-     * Commits, retrying a timed-out commit as the producer requires (its outcome is unknown, so it may neither be
-     * aborted nor followed by other calls); after {@value #COMMIT_ATTEMPTS} timeouts the broker counts as unreachable.
+     * Commits, making a timed-out commit again as the producer requires (its outcome is unknown, so it may neither be
+     * aborted nor followed by other calls), for as long as the broker is away and the loop is not told to stop.
      */
     private void commitTransaction() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                producer.commitTransaction();
-                return;
-            } catch (TimeoutException e) {
-                if (attempt == COMMIT_ATTEMPTS) {
-                    throw new IllegalStateException("committing the teacher's transaction timed out " + attempt
-                            + " times; is the Kafka cluster reachable?", e);
-                }
-                LOG.warn("Committing the teacher's transaction timed out; retrying: {}", e.getMessage());
-            }
-        }
+        TransactionErrors.retryingTimeouts(producer::commitTransaction, this::keepTrying, "teacher's transaction commit");
+    }
+
+    private boolean keepTrying() {
+        return running && !halted;
     }
 
     /** After a failed send, labelling error or commit: abort, drop what is in flight, rewind to the last commit. */
@@ -300,7 +302,11 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         if (cause == null) {
             return;
         }
-        if (isFatal(cause)) {
+        TransactionErrors.Kind kind = TransactionErrors.classify(cause);
+        // Fenced or fatal: stop. A call that timed out while stopping: stop without aborting (the broker aborts an
+        // open transaction after transaction.timeout.ms). A timed-out call while running: abort and re-read.
+        if (kind == TransactionErrors.Kind.FENCED || kind == TransactionErrors.Kind.FATAL
+                || (kind == TransactionErrors.Kind.RETRIABLE && !keepTrying())) {
             throw cause;
         }
         LOG.warn("Aborting the teacher's transaction and re-reading from the last committed offsets: {}", cause.toString());
@@ -313,7 +319,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         generation++;
         failure = null;
         if (open) {
-            producer.abortTransaction();
+            TransactionErrors.retryingTimeouts(producer::abortTransaction, this::keepTrying, "teacher's transaction abort");
             open = false;
         }
         uncommitted.clear();
@@ -386,6 +392,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         for (TopicPartition partition : partitions) {
             committed.put(partition, consumer.position(partition));
         }
+        assigned = true;
         LOG.info("Teacher assigned {}", partitions);
     }
 
@@ -401,16 +408,6 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         Duration grace = halted || fatal != null ? Duration.ZERO : Duration.ofSeconds(10);
         closeQuietly(() -> consumer.close(grace), "consumer");
         closeQuietly(() -> producer.close(grace), "producer");
-    }
-
-    /**
-     * Errors after which this instance must stop: another instance took over its transactional id or group
-     * membership, the broker refuses it, or the producer's state is lost. Everything else aborts and retries.
-     */
-    private static boolean isFatal(RuntimeException e) {
-        return e instanceof ProducerFencedException || e instanceof FencedInstanceIdException
-                || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
-                || e instanceof UnsupportedVersionException;
     }
 
     private static void closeQuietly(Runnable close, String what) {

@@ -11,14 +11,15 @@ public sealed interface TrafficRecord {
 
     ConsumerRecord<byte[], byte[]> source();
 
-    /** A valid traffic event with its input on the model's [0, 1] scale. */
+    /** A valid traffic event with its input on the model's scale (the task's value range). */
     record Example(ConsumerRecord<byte[], byte[]> source, TrafficEvent event, float[] inputs) implements TrafficRecord {
     }
 
     /**
      * A record the teacher cannot use.
      *
-     * @param reason a bounded code: {@code undecodable}, {@code bad-shape}, {@code bad-dtype}, {@code bad-length}, {@code not-finite}
+     * @param reason a bounded code: {@code undecodable}, {@code contract-mismatch} (another shape or element type than
+     *               the task's), {@code bad-length}, {@code not-finite}
      * @param detail what was expected and what was found
      */
     record Rejected(ConsumerRecord<byte[], byte[]> source, String reason, String detail) implements TrafficRecord {

@@ -8,12 +8,14 @@ import java.util.Random;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.kdstream.core.data.FashionMnist;
-import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.distill.DistillationLoss;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
 import io.kdstream.teacher.model.TeacherManifest;
@@ -22,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the reference teacher on Fashion-MNIST with plain cross-entropy (the distillation loss with α = 0), scores
- * it on the test images, measures its single-example latency and saves it into a {@link TeacherStore}.
+ * Trains the reference teacher of a task with plain cross-entropy (the distillation loss with α = 0), scores it on the
+ * task's test examples, measures its single-example latency and saves it with its task into a {@link TeacherStore}.
+ * Any task's data will do ({@link LabeledData}); the architecture defaults to {@link Architecture#teacherFor} the task.
  *
  * <p>The learning rate follows a cosine schedule over the whole run; shuffling and initialisation follow the seed.
  * A last partial batch of each epoch is skipped, so every step sees a full batch (batch norm needs more than one example).
@@ -40,7 +43,8 @@ public final class TeacherTraining {
     /**
      * How the teacher is trained.
      *
-     * @param architecture the model, e.g. {@link Architecture#FASHION_TEACHER}
+     * @param architecture the model, e.g. {@link Architecture#FASHION_TEACHER}; null means {@link Architecture#teacherFor}
+     *                     the task of the data trained on
      * @param epochs       passes over the training images
      * @param batchSize    examples per optimizer step (at least 2)
      * @param learningRate Adam's base learning rate
@@ -55,6 +59,10 @@ public final class TeacherTraining {
          */
         public static final Settings DEFAULT = new Settings(Architecture.FASHION_TEACHER, 10, 128, 1e-3f, 42, "auto");
 
+        /** {@link #DEFAULT} with the reference architecture of whichever task the data is for. */
+        public static final Settings ANY_TASK = new Settings(null, DEFAULT.epochs, DEFAULT.batchSize, DEFAULT.learningRate,
+                DEFAULT.seed, DEFAULT.device);
+
         public Settings {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1 but is " + epochs);
@@ -67,9 +75,15 @@ public final class TeacherTraining {
             }
         }
 
-        /** The teacher's id: {@code fashion-cnn} or {@code fashion-mlp}. */
-        public String teacherId() {
-            return "fashion-" + architecture.kind();
+        /** The architecture trained for {@code task}: the configured one, or the task's reference teacher. */
+        public Architecture architectureFor(TaskContract task) {
+            return architecture == null ? Architecture.teacherFor(task) : architecture;
+        }
+
+        /** The teacher's id: {@code fashion-cnn} or {@code fashion-mlp} for Fashion-MNIST, else {@code <task>-<kind>}. */
+        public String teacherId(TaskContract task) {
+            String prefix = task.equals(BuiltInTasks.FASHION_MNIST) ? "fashion" : task.name();
+            return prefix + "-" + architectureFor(task).kind();
         }
     }
 
@@ -82,22 +96,29 @@ public final class TeacherTraining {
         return trainAndSave(FashionMnist.load(FashionMnist.Split.TRAIN), FashionMnist.load(FashionMnist.Split.TEST), store, listener);
     }
 
-    /** Trains on {@code train}, scores on {@code test}, saves into {@code store} and returns the manifest written. */
-    public TeacherManifest trainAndSave(LabeledImages train, LabeledImages test, TeacherStore store, TrainingListener listener) {
-        Architecture architecture = settings.architecture();
-        if (architecture.inputSize() != train.imageSize()) {
-            throw new IllegalArgumentException("architecture " + architecture + " takes " + architecture.inputSize()
-                    + " inputs but the images have " + train.imageSize() + " pixels");
+    /**
+     * Trains on {@code train}, scores on {@code test}, saves into {@code store} with the data's task and returns the
+     * manifest written.
+     *
+     * @throws IllegalArgumentException when train and test are of different tasks, the architecture does not fit the
+     *                                  task, or there are fewer training examples than one batch
+     */
+    public TeacherManifest trainAndSave(LabeledData train, LabeledData test, TeacherStore store, TrainingListener listener) {
+        TaskContract task = train.task();
+        String otherTask = task.mismatchWith(test.task());
+        if (otherTask != null) {
+            throw new IllegalArgumentException("the test data is not of the training data's task: " + otherTask);
         }
+        Architecture architecture = settings.architectureFor(task).requireFits(task);
         if (train.count() < settings.batchSize()) {
-            throw new IllegalArgumentException("batch size " + settings.batchSize() + " exceeds the " + train.count() + " training images");
+            throw new IllegalArgumentException("batch size " + settings.batchSize() + " exceeds the " + train.count() + " training examples");
         }
         long started = System.nanoTime();
         Engine.getEngine("PyTorch").setRandomSeed(settings.seed());
         Device device = Devices.choose(settings.device(), "teacher training");
         byte[] weights;
         try (Learner learner = new Learner(architecture, device, new DistillationLoss(1f, 0f), optimizer(train), null)) {
-            fit(learner, train, listener);
+            fit(learner, architecture, train, listener);
             weights = learner.weights();
         }
         String sha256 = WeightsCodec.sha256(weights);
@@ -108,29 +129,29 @@ public final class TeacherTraining {
             latencyMs = singleExampleLatencyMs(classifier, test);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        TeacherManifest manifest = new TeacherManifest(settings.teacherId(), TeacherManifest.versionOf(sha256),
+        TeacherManifest manifest = new TeacherManifest(settings.teacherId(task), TeacherManifest.versionOf(sha256),
                 architecture.spec(), WeightsCodec.FORMAT, accuracy, architecture.parameterCount(), latencyMs,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), seconds, sha256);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), seconds, sha256, task);
         store.save(manifest, weights);
-        LOG.info("Teacher {} v{} saved in {}: test accuracy {}, {} parameters, {} ms per example, trained in {} s",
-                manifest.id(), manifest.version(), store.dir(), String.format("%.4f", accuracy), manifest.parameters(),
+        LOG.info("Teacher {} v{} of task {} saved in {}: test accuracy {}, {} parameters, {} ms per example, trained in {} s",
+                manifest.id(), manifest.version(), task.name(), store.dir(), String.format("%.4f", accuracy), manifest.parameters(),
                 String.format("%.2f", latencyMs), String.format("%.0f", seconds));
         return manifest;
     }
 
-    private OptimizerSettings optimizer(LabeledImages train) {
+    private OptimizerSettings optimizer(LabeledData train) {
         int steps = settings.epochs() * (train.count() / settings.batchSize());
         return new OptimizerSettings("adam", settings.learningRate(), "cosine", Math.max(1, steps), 0f);
     }
 
-    private void fit(Learner learner, LabeledImages train, TrainingListener listener) {
+    private void fit(Learner learner, Architecture architecture, LabeledData train, TrainingListener listener) {
         int batch = settings.batchSize();
-        int inputSize = train.imageSize();
+        int inputSize = architecture.inputSize();
         int stepsPerEpoch = train.count() / batch;
         long total = (long) settings.epochs() * stepsPerEpoch * batch;
         float[] inputs = new float[batch * inputSize];
         // α = 0: the teacher-probability input of the loss is unused, zeros keep its KL term at exactly 0.
-        float[] noTeacher = new float[batch * settings.architecture().classes()];
+        float[] noTeacher = new float[batch * architecture.classes()];
         int[] labels = new int[batch];
         Random random = new Random(settings.seed());
         int[] order = identity(train.count());
@@ -141,15 +162,15 @@ public final class TeacherTraining {
             for (int step = 0; step < stepsPerEpoch; step++) {
                 for (int i = 0; i < batch; i++) {
                     int example = order[step * batch + i];
-                    train.writeUnitFloats(example, inputs, i * inputSize);
-                    labels[i] = train.labels()[example];
+                    train.writeInput(example, inputs, i * inputSize);
+                    labels[i] = train.label(example);
                 }
                 float loss = learner.step(inputs, batch, noTeacher, labels);
                 if (!Float.isFinite(loss)) {
                     // Seen with PyTorch's multi-threaded CPU convolutions on very narrow layers (4-8 channels).
                     throw new IllegalStateException("teacher training diverged: the loss is " + loss + " at epoch " + epoch
                             + ", step " + (step + 1) + "; lower the learning rate (" + settings.learningRate()
-                            + ") or widen the architecture (" + settings.architecture() + ")");
+                            + ") or widen the architecture (" + architecture + ")");
                 }
                 runningLoss = Float.isNaN(runningLoss) ? loss : 0.98f * runningLoss + 0.02f * loss;
                 done += batch;
@@ -159,27 +180,27 @@ public final class TeacherTraining {
     }
 
     /** Top-1 accuracy of {@code classifier} on {@code data}. */
-    public static double accuracy(Classifier classifier, LabeledImages data) {
+    public static double accuracy(Classifier classifier, LabeledData data) {
         int classes = classifier.classes();
+        int inputSize = data.task().inputSize();
         int correct = 0;
         for (int start = 0; start < data.count(); start += EVALUATION_BATCH) {
             int n = Math.min(EVALUATION_BATCH, data.count() - start);
-            float[] inputs = new float[n * data.imageSize()];
+            float[] inputs = new float[n * inputSize];
             for (int i = 0; i < n; i++) {
-                data.writeUnitFloats(start + i, inputs, i * data.imageSize());
+                data.writeInput(start + i, inputs, i * inputSize);
             }
             float[] probabilities = classifier.probabilities(inputs, n, 1f);
             for (int i = 0; i < n; i++) {
-                correct += argmax(probabilities, i * classes, classes) == data.labels()[start + i] ? 1 : 0;
+                correct += argmax(probabilities, i * classes, classes) == data.label(start + i) ? 1 : 0;
             }
         }
         return (double) correct / data.count();
     }
 
     /** Median wall time of a forward pass on one example, after a short warm-up. */
-    public static double singleExampleLatencyMs(Classifier classifier, LabeledImages data) {
-        float[] input = new float[data.imageSize()];
-        data.writeUnitFloats(0, input, 0);
+    public static double singleExampleLatencyMs(Classifier classifier, LabeledData data) {
+        float[] input = data.input(0);
         for (int i = 0; i < LATENCY_WARMUP; i++) {
             classifier.probabilities(input, 1, 1f);
         }

@@ -1,5 +1,6 @@
 /**
- * Training the reference teacher: a CNN fitted to Fashion-MNIST with plain cross-entropy, scored on the test
- * images and saved with its manifest, so that every soft label can name the exact weights that made it.
+ * Training the reference teacher of a task (the CNN for images, an MLP for vectors) with plain cross-entropy, scored
+ * on the task's test examples and saved with its manifest and task, so that every soft label can name the exact
+ * weights that made it.
  */
 package io.kdstream.teacher.training;

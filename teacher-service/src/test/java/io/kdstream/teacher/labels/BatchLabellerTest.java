@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.kdstream.core.kafka.DeadLetters;
+import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.schemas.DType;
 import io.kdstream.schemas.DeadLetter;
@@ -33,11 +34,12 @@ class BatchLabellerTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final TeacherMetrics metrics = new TeacherMetrics(registry, "fake");
-    private final TrafficDecoder decoder = new TrafficDecoder(PIXELS);
+    private final TaskContract task = FakeTeacher.task(List.of(1, 2, 2), 2);
+    private final TrafficDecoder decoder = new TrafficDecoder(task);
     private final List<ConsumerRecord<byte[], byte[]>> traffic = new ArrayList<>();
 
     /** Logits [x0, 0]: the first pixel decides; a pixel of 255 (1.0 after scaling) stands for a NaN output. */
-    private final FakeTeacher teacher = new FakeTeacher("fake", PIXELS, 2, (inputs, batch) -> {
+    private final FakeTeacher teacher = new FakeTeacher("fake", task, (inputs, batch) -> {
         float[] logits = new float[batch * 2];
         for (int i = 0; i < batch; i++) {
             float first = inputs[i * PIXELS];
@@ -48,14 +50,15 @@ class BatchLabellerTest {
 
     @Test
     void shouldLabelValidExamplesAndDeadLetterEverythingElseInOrder() {
-        // given a batch of two good images, garbage bytes, a wrong shape, a wrong dtype and an image the teacher chokes on
+        // given a batch of two good images (bytes and floats), garbage bytes, a wrong shape, a wrong dtype and an image
+        // the teacher chokes on
         List<TrafficRecord> batch = List.of(
                 decoder.decode(record("r-0", event("r-0", Tensors.uint8(new byte[]{0, 0, 0, 0}, 1, 2, 2)))),
                 decoder.decode(record("junk", "not avro".getBytes(StandardCharsets.UTF_8))),
-                decoder.decode(record("r-1", event("r-1", Tensors.float32(new float[]{0.5f, 0, 0, 0}, 4)))),
+                decoder.decode(record("r-1", event("r-1", Tensors.float32(new float[]{0.5f, 0, 0, 0}, 2, 2)))),
                 decoder.decode(record("r-2", event("r-2", Tensors.uint8(new byte[9], 3, 3)))),
                 decoder.decode(record("r-3", event("r-3", new Tensor(DType.INT64, List.of(4), java.nio.ByteBuffer.wrap(new byte[32]))))),
-                decoder.decode(record("r-4", event("r-4", Tensors.uint8(new byte[]{(byte) 255, 0, 0, 0}, 4)))));
+                decoder.decode(record("r-4", event("r-4", Tensors.uint8(new byte[]{(byte) 255, 0, 0, 0}, 1, 2, 2)))));
         BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller("fake", "fake-v1", List.of(), 2f, 2, 0), 2f,
                 "labels", new DeadLetters("teacher-service", "dead", registry), metrics);
 
@@ -75,7 +78,7 @@ class BatchLabellerTest {
         assertThat(second.getTemperature()).isEqualTo(2f);
         assertThat(output.records().stream().filter(r -> r.topic().equals("dead"))
                 .map(r -> Codecs.DEAD_LETTER.decode(r.value())).map(DeadLetter::getReason))
-                .containsExactly("undecodable", "bad-shape", "bad-dtype", BatchLabeller.NONFINITE_OUTPUT);
+                .containsExactly("undecodable", TaskContract.MISMATCH, TaskContract.MISMATCH, BatchLabeller.NONFINITE_OUTPUT);
         // and the meters saw one teacher call of three examples and one non-finite output
         assertThat(registry.get(TeacherMetrics.BATCH_SIZE).summary().totalAmount()).isEqualTo(3);
         assertThat(registry.get(TeacherMetrics.INFERENCE).timer().count()).isEqualTo(1);
@@ -93,6 +96,32 @@ class BatchLabellerTest {
         assertThat(output.labels()).isZero();
         assertThat(output.records()).hasSize(1);
         assertThat(registry.get(TeacherMetrics.INFERENCE).timer().count()).isZero();
+    }
+
+    @Test
+    void shouldDeadLetterAnArrayBombAndASoftLabelTooLargeToSendInsteadOfFailingTheBatch() {
+        // given an 18-byte event whose shape claims 2,147,483,639 items, and an event with a 900,000-character id
+        byte[] header = java.util.Arrays.copyOf(event("r", Tensors.uint8(new byte[4], 4)), 10);
+        byte[] bomb = java.util.Arrays.copyOf(header, 18);
+        System.arraycopy(new byte[]{0, 0, 0, (byte) 0xEE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, 0, bomb, 10, 8);
+        String hugeId = "x".repeat(900_000);
+        List<TrafficRecord> batch = List.of(
+                decoder.decodeOrReject(record("bomb", bomb)),
+                decoder.decodeOrReject(record("huge", event(hugeId, Tensors.uint8(new byte[4], 4)))),
+                decoder.decodeOrReject(record("r-0", event("r-0", Tensors.uint8(new byte[4], 4)))));
+        DeadLetters deadLetters = new DeadLetters("teacher-service", "dead", registry);
+        BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller("fake", "fake-v1", List.of(), 2f, 2, 0), 2f,
+                "labels", deadLetters, metrics);
+
+        // when
+        BatchLabeller.Output output = labeller.label(batch);
+
+        // then both are dead letters that fit, and the good example is labelled
+        assertThat(output.labels()).isEqualTo(1);
+        assertThat(output.records()).extracting(ProducerRecord::topic).containsExactly("dead", "dead", "labels");
+        assertThat(output.records()).allMatch(r -> r.key().length + r.value().length <= deadLetters.maxPayloadBytes());
+        assertThat(output.records().subList(0, 2)).extracting(r -> Codecs.DEAD_LETTER.decode(r.value()).getReason())
+                .containsExactly("undecodable", BatchLabeller.TOO_LARGE);
     }
 
     private static byte[] event(String requestId, Tensor input) {

@@ -54,11 +54,12 @@ class EnsembleTeacherTest {
     }
 
     @Test
-    void shouldRefuseMembersThatDisagreeOnClasses() {
+    void shouldRefuseMembersOfAnotherTask() {
         FakeTeacher three = FakeTeacher.constant("three", 4, 0f, 0f, 0f);
 
         assertThatThrownBy(() -> new EnsembleTeacher("mix", List.of(a, three), List.of(1.0, 1.0), false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("three takes 4 inputs to 3 classes but a takes 4 to 2");
+                .hasMessageContaining("ensemble members must share one task, but member three and member a differ")
+                .hasMessageContaining("has classes [c0, c1] but the other side has [c0, c1, c2]");
     }
 }

@@ -1,24 +1,48 @@
 package io.kdstream.teacher.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.schemas.DType;
 import io.kdstream.schemas.TeacherContribution;
 
 /** A teacher whose logits come from a function of the inputs, for tests that need known outputs. */
 public final class FakeTeacher implements Teacher {
 
     private final String id;
-    private final int inputSize;
-    private final int classes;
+    private final TaskContract task;
     private final BiFunction<float[], Integer, float[]> logits;
     private boolean closed;
 
-    public FakeTeacher(String id, int inputSize, int classes, BiFunction<float[], Integer, float[]> logits) {
+    public FakeTeacher(String id, TaskContract task, BiFunction<float[], Integer, float[]> logits) {
         this.id = id;
-        this.inputSize = inputSize;
-        this.classes = classes;
+        this.task = task;
         this.logits = logits;
+    }
+
+    /** For {@link #taskOf} {@code inputSize} and {@code classes}. */
+    public FakeTeacher(String id, int inputSize, int classes, BiFunction<float[], Integer, float[]> logits) {
+        this(id, taskOf(inputSize, classes), logits);
+    }
+
+    /** Fashion-MNIST for 784 inputs to 10 classes, else a task {@code fake} of uint8 vectors on [0, 1]. */
+    public static TaskContract taskOf(int inputSize, int classes) {
+        if (inputSize == BuiltInTasks.FASHION_MNIST.inputSize() && classes == BuiltInTasks.FASHION_MNIST.classCount()) {
+            return BuiltInTasks.FASHION_MNIST;
+        }
+        return task(List.of(inputSize), classes);
+    }
+
+    /** A task {@code fake} of uint8 inputs of {@code shape} on [0, 1], classes {@code c0, c1, ...}. */
+    public static TaskContract task(List<Integer> shape, int classes) {
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add("c" + c);
+        }
+        return new TaskContract("fake", DType.UINT8, shape, 0f, 1f, names, List.of());
     }
 
     /** The same logits for every example. */
@@ -52,13 +76,18 @@ public final class FakeTeacher implements Teacher {
     }
 
     @Override
+    public TaskContract task() {
+        return task;
+    }
+
+    @Override
     public int inputSize() {
-        return inputSize;
+        return task.inputSize();
     }
 
     @Override
     public int classes() {
-        return classes;
+        return task.classCount();
     }
 
     @Override
@@ -68,7 +97,7 @@ public final class FakeTeacher implements Teacher {
 
     @Override
     public float[] probabilities(float[] inputs, int batch, float temperature) {
-        return EnsembleTeacher.softmax(logits(inputs, batch), classes, temperature);
+        return EnsembleTeacher.softmax(logits(inputs, batch), classes(), temperature);
     }
 
     @Override

@@ -5,18 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import ai.djl.Device;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.tensor.Tensors;
 import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
+import io.kdstream.schemas.Tensor;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.TrafficSource;
 import io.kdstream.schemas.serde.Codecs;
+import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.teacher.TeacherMetrics;
 import io.kdstream.teacher.TestTeachers;
 import io.kdstream.teacher.TestTraffic;
@@ -34,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TorchScriptTeacherTest {
 
     private static final long[] IMAGE = {1, 28, 28};
+    private static final TaskContract FASHION = BuiltInTasks.FASHION_MNIST;
 
     @TempDir
     Path dir;
@@ -47,7 +59,7 @@ class TorchScriptTeacherTest {
             images.writeUnitFloats(i, inputs, i * 784);
         }
 
-        try (Teacher teacher = Teachers.fromTorchScript(file, "tiny", IMAGE, 10, Device.cpu())) {
+        try (Teacher teacher = Teachers.fromTorchScript(file, "tiny", FASHION, IMAGE, Device.cpu())) {
             float[] logits = teacher.logits(inputs, 3);
 
             assertThat(teacher.id()).isEqualTo("tiny");
@@ -70,14 +82,14 @@ class TorchScriptTeacherTest {
     void shouldLabelTrafficWithATorchScriptTeacher() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         LabeledImages images = FashionSlices.test(4);
-        TrafficDecoder decoder = new TrafficDecoder(784);
+        TrafficDecoder decoder = new TrafficDecoder(FASHION);
         List<ProducerRecord<byte[], byte[]>> events = TestTraffic.events("traffic", "ts", images, 0, 4);
         List<TrafficRecord> batch = new java.util.ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             batch.add(decoder.decode(new ConsumerRecord<>("traffic", 0, i, events.get(i).key(), events.get(i).value())));
         }
 
-        try (Teacher teacher = Teachers.fromTorchScript(TestTeachers.torchScript(), "tiny", IMAGE, 10, Device.cpu())) {
+        try (Teacher teacher = Teachers.fromTorchScript(TestTeachers.torchScript(), "tiny", FASHION, IMAGE, Device.cpu())) {
             BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller(teacher.id(), teacher.version(), List.of(), 4f, 10, 0),
                     4f, "labels", new DeadLetters(TeacherMetrics.SERVICE, "dead", registry), new TeacherMetrics(registry, "tiny"));
 
@@ -100,11 +112,92 @@ class TorchScriptTeacherTest {
     void shouldSayWhichFileIsNotTorchScript() throws IOException {
         Path notAModel = Files.write(dir.resolve("broken.pt"), new byte[]{1, 2, 3});
 
-        assertThatThrownBy(() -> Teachers.fromTorchScript(notAModel, "broken", IMAGE, 10, Device.cpu()))
+        assertThatThrownBy(() -> Teachers.fromTorchScript(notAModel, "broken", FASHION, IMAGE, Device.cpu()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot load " + notAModel + " as a TorchScript model");
-        assertThatThrownBy(() -> Teachers.fromTorchScript(dir.resolve("missing.pt"), "missing", IMAGE, 10, Device.cpu()))
+        assertThatThrownBy(() -> Teachers.fromTorchScript(dir.resolve("missing.pt"), "missing", FASHION, IMAGE, Device.cpu()))
                 .hasMessageContaining("missing.pt is not a readable file");
+    }
+
+    @Test
+    void shouldLabelColourTrafficWithTheColourTeacherOfItsSidecarTask() {
+        // given the 3x32x32 colour fixture, whose sidecar declares its task, and the service configured for that task
+        Path file = TestTeachers.colourTorchScript();
+        TaskContract colour = Teachers.declaredTask(file).orElseThrow();
+        TeacherConfig config = new TeacherConfig(Map.of("teacher.torchscript.path", file.toString(),
+                "task", Teachers.sidecarOf(file).toString()));
+        byte[][] images = TestTeachers.colourImages(3, 5);
+        TrafficDecoder decoder = new TrafficDecoder(config.task());
+        List<TrafficRecord> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < images.length; i++) {
+            batch.add(decode(decoder, i, Tensors.uint8(images[i], 3, 32, 32)));
+        }
+        batch.add(decode(decoder, 3, Tensors.uint8(new byte[784], 1, 28, 28)));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+        try (Teacher teacher = Teachers.load(config, Device.cpu())) {
+            Teachers.requireTask(teacher, config.task());
+            BatchLabeller labeller = new BatchLabeller(teacher, new SoftLabeller(teacher.id(), teacher.version(), List.of(), 1f,
+                    teacher.classes(), 0), 1f, "labels", new DeadLetters(TeacherMetrics.SERVICE, "dead", registry),
+                    new TeacherMetrics(registry, teacher.id()));
+
+            // when the colour images and a Fashion-MNIST image are labelled
+            BatchLabeller.Output output = labeller.label(batch);
+
+            // then the colour images get the closed-form probabilities over 4 classes, with their tensor as it came
+            assertThat(colour.name()).isEqualTo("colour-4");
+            assertThat(teacher.task()).isEqualTo(colour);
+            assertThat(teacher.classes()).isEqualTo(4);
+            assertThat(output.labels()).isEqualTo(3);
+            for (int i = 0; i < 3; i++) {
+                SoftLabel label = Codecs.SOFT_LABEL.decode(output.records().get(i).value());
+                float[] expected = softmax(expectedColourLogits(colour.toModelInput(label.getInput())), 1f);
+                assertThat(((DenseProbabilities) label.getProbabilities()).getValues()).hasSize(4)
+                        .satisfies(values -> {
+                            for (int c = 0; c < 4; c++) {
+                                assertThat(values.get(c)).isCloseTo(expected[c], within(1e-5f));
+                            }
+                        });
+                assertThat(label.getInput().getShape()).containsExactly(3, 32, 32);
+                assertThat(Tensors.uint8Bytes(label.getInput())).containsExactly(images[i]);
+            }
+            // and the greyscale image is a contract mismatch naming both shapes
+            DeadLetter dead = Codecs.DEAD_LETTER.decode(output.records().get(3).value());
+            assertThat(dead.getReason()).isEqualTo(TaskContract.MISMATCH);
+            assertThat(dead.getDetail()).contains("task colour-4 expects uint8 [3, 32, 32] but found uint8 [1, 28, 28]");
+        }
+    }
+
+    @Test
+    void shouldRefuseATeacherOfAnotherTaskNamingBoth() {
+        TeacherConfig config = new TeacherConfig(Map.of("teacher.torchscript.path", TestTeachers.colourTorchScript().toString()));
+
+        try (Teacher teacher = Teachers.load(config, Device.cpu())) {
+            assertThatThrownBy(() -> Teachers.requireTask(teacher, config.task()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("was made for task colour-4: uint8 [3, 32, 32]")
+                    .hasMessageContaining("configured (setting 'task') for task fashion-mnist: uint8 [1, 28, 28]");
+        }
+    }
+
+    private static TrafficRecord decode(TrafficDecoder decoder, int offset, Tensor input) {
+        TrafficEvent event = new TrafficEvent("c-" + offset, Instant.now(), input, null, TrafficSource.SHADOW);
+        return decoder.decode(new ConsumerRecord<>("traffic", 0, offset, ("c-" + offset).getBytes(StandardCharsets.UTF_8),
+                Codecs.TRAFFIC_EVENT.encode(event)));
+    }
+
+    /** As make_colour_teacher.py sets the weights; see its docstring. */
+    static float[] expectedColourLogits(float[] input) {
+        float[] logits = new float[4];
+        for (int c = 0; c < 4; c++) {
+            double sum = 0.1 * c;
+            for (int i = 0; i < input.length; i++) {
+                double weight = (c + 1) * ((i % 5) - 2) / 3072.0 + (i / 1024 == c % 3 ? 1 / 1024.0 : 0);
+                sum += input[i] * weight;
+            }
+            logits[c] = (float) sum;
+        }
+        return logits;
     }
 
     /** logit[c] = sum_i x[i] * (c + 1) * ((i % 7) - 3) / 784 + 0.1 * c, as make_tiny_teacher.py sets the weights. */

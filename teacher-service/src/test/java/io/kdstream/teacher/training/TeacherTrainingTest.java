@@ -11,7 +11,9 @@ import ai.djl.Device;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.core.testing.TabularSlices;
 import io.kdstream.teacher.model.StoredTeacher;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.teacher.model.TeacherStore;
@@ -70,6 +72,27 @@ class TeacherTrainingTest {
         TeacherTraining.Settings wrongInput = new TeacherTraining.Settings(Architecture.parse("mlp:100-10"), 1, 32, 1e-3f, 1, "cpu");
         assertThatThrownBy(() -> new TeacherTraining(wrongInput).trainAndSave(FashionSlices.train(64), FashionSlices.test(64),
                 new TeacherStore(dir), TrainingListener.SILENT))
-                .hasMessageContaining("takes 100 inputs but the images have 784 pixels");
+                .hasMessageContaining("architecture mlp:100-10 takes 100 inputs and gives 10 classes, but task fashion-mnist has 784 inputs");
+        assertThatThrownBy(() -> new TeacherTraining(TeacherTraining.Settings.ANY_TASK).trainAndSave(FashionSlices.train(64),
+                TabularSlices.sample(64, 1), new TeacherStore(dir), TrainingListener.SILENT))
+                .hasMessageContaining("the test data is not of the training data's task: task tabular-rbf is not task fashion-mnist");
+    }
+
+    @Test
+    void shouldTrainTheReferenceTeacherOfAnyTaskAndSaveItsTask() {
+        // given tabular data (16 features, 5 classes) and no architecture: the task's reference teacher
+        TeacherTraining.Settings settings = new TeacherTraining.Settings(null, 3, 32, 3e-3f, 7, "cpu");
+        TeacherStore store = new TeacherStore(dir);
+
+        // when it trains
+        TeacherManifest manifest = new TeacherTraining(settings).trainAndSave(TabularSlices.sample(1500, 1),
+                TabularSlices.sample(500, 2), store, TrainingListener.SILENT);
+
+        // then the manifest names the task and its reference architecture, and the teacher learned the classes
+        assertThat(manifest.task()).isEqualTo(BuiltInTasks.TABULAR_RBF);
+        assertThat(manifest.architecture()).isEqualTo(Architecture.teacherFor(BuiltInTasks.TABULAR_RBF).spec());
+        assertThat(manifest.id()).isEqualTo("tabular-rbf-mlp");
+        assertThat(manifest.testAccuracy()).as("accuracy on separable blobs").isGreaterThan(0.9);
+        assertThat(store.load().manifest().task()).isEqualTo(BuiltInTasks.TABULAR_RBF);
     }
 }
