@@ -1,7 +1,6 @@
 package io.kdstream.monitor;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.Topics;

@@ -25,7 +25,7 @@ class MonitorMetricsTest {
         MonitorMetrics metrics = new MonitorMetrics(registry, 3);
         metrics.quality(4, 0.9, 0.1, 0.8);
         metrics.freshness(Duration.ofSeconds(3));
-        metrics.perClass(List.of("a", "b"), new double[] {0.9, 0.7}, new double[] {0.5, 0.5}, new double[] {0.6, 0.4});
+        metrics.perClass(List.of("a", "b"), new double[]{0.9, Double.NaN}, new double[]{0.5, 0.5}, new double[]{0.6, 0.4});
 
         String scrape = registry.scrape();
 

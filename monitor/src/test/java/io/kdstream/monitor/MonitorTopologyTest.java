@@ -276,10 +276,9 @@ class MonitorTopologyTest {
     }
 
     /**
-     * 25 requests the teacher calls class 0, of which the student calls 20 class 0 and 5 class 1, then 5 the teacher
-     * calls class 1 and the student too. Class 0: agreement 20/25 = 0.8; class 1 has 5 < 20 teacher matches, so no
-     * agreement yet. Frequencies over the 30: teacher 25/30 and 5/30, student 20/30 and 10/30, class 2 none. The
-     * gauges carry the task's class names (a, b, c).
+     * 25 requests the teacher calls class 0 (a), of which the student calls 20 class 0 and 5 class 1 (b), then 5 the
+     * teacher calls class 1 and the student too. Class a: agreement 20/25 = 0.8; class b has 5 < 20 teacher matches,
+     * so no agreement yet. Frequencies over the 30: teacher 25/30 and 5/30, student 20/30 and 10/30, class c none.
      */
     @Test
     void shouldPublishAgreementAndBothModelsClassFrequenciesPerClass() {

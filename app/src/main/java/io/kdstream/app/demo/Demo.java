@@ -183,8 +183,11 @@ public final class Demo {
         student.put("test_accuracy", scores.accuracy());
         student.put("macro_f1", scores.macroF1());
         student.put("parameters", pipeline.studentArchitecture().parameterCount());
+        // the seeds' compression ratio: teacher parameters per student parameter
+        student.put("compression_ratio", (double) options.teacher().parameters() / pipeline.studentArchitecture().parameterCount());
         student.put("latency_ms", studentLatency);
         student.put("version", pipeline.gateway().servedVersion());
+        student.put("per_class", PerClassFigures.of(predicted, test.labels(), task.classNames(), pipeline.registry()));
         Map<String, Object> gatewayFigures = new LinkedHashMap<>();
         gatewayFigures.put("swaps", pipeline.gateway().swaps());
         gatewayFigures.put("errors", serverErrors(pipeline) + clientFailures + scoringErrors);
