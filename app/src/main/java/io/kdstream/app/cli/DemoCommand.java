@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdstream.app.data.ShippedTeachers;
 import io.kdstream.app.data.TaskData;
 import io.kdstream.app.demo.Demo;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.teacher.model.TeacherManifest;
@@ -67,7 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
         TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(data.task()) : teacherDir);
         TeacherManifest teacher = teacher(store, data);
         Demo.Options options = new Demo.Options(Durations.parse(duration), rate, clientRate, port,
-                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString()), teacher, data, taskOptions.nameOrPath(), dataFile, testFile);
+                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString(), TaskSetting.KEY, taskOptions.nameOrPath()), teacher, data,
+                taskOptions.nameOrPath(), dataFile, testFile);
         Map<String, Object> summary = new Demo(options, System.out).run();
         printTable(summary);
         if (summaryJson != null) {

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import io.kdstream.app.data.ShippedTeachers;
 import io.kdstream.app.data.TaskData;
 import io.kdstream.core.data.LabeledData;
-import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.metrics.CommonMetrics;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.teacher.TeacherConfig;
@@ -16,7 +15,6 @@ import io.kdstream.teacher.TeacherService;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.teacher.model.TeacherStore;
 import io.kdstream.teacher.training.TeacherTraining;
-import io.kdstream.teacher.training.TrainingListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,20 +110,10 @@ public final class TeacherCommand {
                 settings.architecture(), settings.architecture().parameterCount(), data.task().name(), train.count(),
                 settings.epochs(), store.dir());
         ProgressBar bar = new ProgressBar(System.out, "teacher");
-        TeacherManifest manifest = trainAndSave(new TeacherTraining(settings), train, test, store, (epoch, done, total, loss) ->
+        TeacherManifest manifest = new TeacherTraining(settings).trainAndSave(train, test, store, (epoch, done, total, loss) ->
                 bar.update(done, total, String.format(Locale.ROOT, "epoch %d, loss %.3f", epoch, loss)));
         bar.finish(String.format(Locale.ROOT, "test accuracy %.4f in %.0f s; stored as %s %s", manifest.testAccuracy(),
                 manifest.trainingSeconds(), manifest.id(), manifest.version()));
         return manifest;
-    }
-
-    /** Until teacher-service trains on any {@link LabeledData} (branch services-task), only images can be trained here. */
-    private static TeacherManifest trainAndSave(TeacherTraining training, LabeledData train, LabeledData test, TeacherStore store,
-                                                TrainingListener listener) {
-        if (train instanceof LabeledImages trainImages && test instanceof LabeledImages testImages) {
-            return training.trainAndSave(trainImages, testImages, store, listener);
-        }
-        throw new IllegalStateException("training a teacher of task " + train.task().name()
-                + " needs teacher-service's training over any task, which is not merged yet");
     }
 }

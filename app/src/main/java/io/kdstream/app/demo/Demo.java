@@ -17,6 +17,7 @@ import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
 import io.kdstream.app.replay.ReplaySource;
 import io.kdstream.core.data.BadRowPolicy;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.eval.ClassificationScores;
 import io.kdstream.core.kafka.Topics;
@@ -67,11 +68,11 @@ public final class Demo {
         TaskData data = options.task();
         LabeledData test = data.test(options.testFile());
         Pipeline.Settings settings = new Pipeline.Settings(4, options.teacherSettings(),
-                Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5),
+                Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5, TaskSetting.KEY, options.taskSetting()),
                 Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0, GatewayConfig.TASK, options.taskSetting()),
                 // Windows short enough that a two-minute run shows live figures; production keeps the defaults.
                 Map.of(MonitorConfig.QUALITY_WINDOW_MS, 10_000, MonitorConfig.JOIN_WINDOW_MS, 10_000, MonitorConfig.JOIN_GRACE_MS, 2_000,
-                        MonitorConfig.DRIFT_WINDOW_MS, 10_000, MonitorConfig.DRIFT_REFERENCE_MS, 30_000));
+                        MonitorConfig.DRIFT_WINDOW_MS, 10_000, MonitorConfig.DRIFT_REFERENCE_MS, 30_000, TaskSetting.KEY, options.taskSetting()));
         out.printf("Task %s; starting an embedded Kafka broker and every service (teacher %s %s, test accuracy %.4f) ...%n",
                 data.task().summary(), options.teacher().id(), options.teacher().version(), options.teacher().testAccuracy());
         try (Pipeline pipeline = Pipeline.start(settings)) {
