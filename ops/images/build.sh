@@ -100,6 +100,12 @@ build_prometheus() {
         'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]'
 }
 
+# docker_build ARGS...: quiet unless it fails (the legacy builder's deprecation notice is noise here).
+docker_build() {
+    local out
+    out="$(docker build -q --network none "$@" 2>&1 >/dev/null)" || { echo "$out" >&2; return 1; }
+}
+
 # hash_files FILE...: one hash over the names and contents of FILEs (sorted).
 hash_files() { sha256sum "$@" | LC_ALL=C sort -k2 | sha256sum | cut -c1-64; }
 
@@ -118,7 +124,7 @@ build_kafka() {
         inputs_of "$base_image"; } | sha256sum | cut -c1-64)"
     current "$kafka_image" "$hash" && return 0
     local t0=$SECONDS
-    docker build -q --network none --build-arg BASE="$base_image" --label "$label=$hash" -t "$kafka_image" "$dir" >/dev/null
+    docker_build --build-arg BASE="$base_image" --label "$label=$hash" -t "$kafka_image" "$dir"
     log "$kafka_image built in $((SECONDS - t0)) s"
 }
 
@@ -130,13 +136,15 @@ build_kd() {
     if [ ! -f app/target/kd.jar ] || [ -n "$stale" ]; then
         log "building the kd jar (mvn package of app and the modules it needs, tests skipped)"
         mvn -B -ntp -q -DskipTests -pl app -am package
+        # Maven leaves an up-to-date jar untouched: mark it as checked, or every run would think it stale.
+        touch app/target/kd.jar
     fi
     local hash
     hash="$( { hash_files Dockerfile .dockerignore $here/kd/ready app/target/kd.jar app/target/lib/*.jar &&
         inputs_of "$base_image"; } | sha256sum | cut -c1-64)"
     current "$kd_image" "$hash" && return 0
     local t0=$SECONDS
-    docker build -q --network none --build-arg BASE="$base_image" --label "$label=$hash" -t "$kd_image" . >/dev/null
+    docker_build --build-arg BASE="$base_image" --label "$label=$hash" -t "$kd_image" .
     log "$kd_image built in $((SECONDS - t0)) s"
 }
 
