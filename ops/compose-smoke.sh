@@ -44,7 +44,10 @@ say "started (gateway :$KD_GATEWAY_PORT, prometheus :$KD_PROMETHEUS_PORT, kafka 
 # Every service with a healthcheck healthy, the one-shots exited 0.
 healthy=(kafka teacher trainer gateway monitor prometheus)
 oneshots=(topics teacher-train)
-state() { docker inspect -f "$1" "$(compose ps -q "$2")" 2>/dev/null || echo "absent"; }
+# Container ids looked up once: each docker-compose call is a Python start-up, seconds of CPU on a loaded machine.
+declare -A ids
+for s in "${oneshots[@]}" "${healthy[@]}"; do ids[$s]="$(compose ps -q "$s" 2>/dev/null || true)"; done
+state() { docker inspect -f "$1" "${ids[$2]:-absent}" 2>/dev/null || echo "absent"; }
 deadline=$((SECONDS + timeout))
 while :; do
     waiting=()
