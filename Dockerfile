@@ -1,38 +1,23 @@
 # One image for every kd-stream service; the command picks the role (docker-compose.yml runs each one).
-#   docker build -t kd-stream .  &&  docker run --rm kd-stream --help
+# The jar is built outside, by Maven, and copied in: no container here reaches Maven Central.
+#
+#   ops/images/build.sh kd                        (mvn package, the base image, then this; cached)
+#   mvn -DskipTests package && docker build --build-arg BASE=eclipse-temurin:17-jre -t kd-stream:local .
+#                                                 (with a registry: any Java 17 runtime with bash as the base)
+#   docker run --rm kd-stream:local --help
 
-# ---------------------------------------------------------------------------------------------- build
-FROM maven:3.9-eclipse-temurin-17 AS build
-WORKDIR /src
-
-# Dependencies and plugins first, from the poms and the Avro schemas alone (the schemas module generates
-# code from them): this layer stays cached until one of those files changes, so a source edit does not
-# download the dependencies again. `python3 ops/checks.py modules` fails when a module is missing here.
-COPY pom.xml ./
-COPY schemas/pom.xml schemas/
-COPY core/pom.xml core/
-COPY broker/pom.xml broker/
-COPY teacher-service/pom.xml teacher-service/
-COPY student-trainer/pom.xml student-trainer/
-COPY serving-gateway/pom.xml serving-gateway/
-COPY monitor/pom.xml monitor/
-COPY app/pom.xml app/
-COPY schemas/src/main/avro schemas/src/main/avro
-RUN mvn -B -q -DskipTests package && rm -rf target */target
-
-# The build proper. Tests run in CI, not here.
-COPY . .
-RUN mvn -B -q -DskipTests package
-
-# ---------------------------------------------------------------------------------------------- runtime
-FROM eclipse-temurin:17-jre
+# Debian bookworm + openjdk-17-jre-headless, made by ops/images/build.sh from debootstrap.
+ARG BASE=kd-base:bookworm-jre17
+FROM ${BASE}
 LABEL org.opencontainers.image.title="kd-stream" \
       org.opencontainers.image.description="Online knowledge distillation over Kafka: teacher, trainer, gateway, monitor, replay"
 WORKDIR /opt/kd
 
 # The libraries change less often than the application jar: separate layers.
-COPY --from=build /src/app/target/lib/ /opt/kd/lib/
-COPY --from=build /src/app/target/kd.jar /opt/kd/kd.jar
+COPY app/target/lib/ /opt/kd/lib/
+COPY app/target/kd.jar /opt/kd/kd.jar
+# Healthcheck probe: `ready PORT` asks the service's metrics port for /health/ready.
+COPY ops/images/kd/ready /opt/kd/bin/ready
 
 ENV FASHION_MNIST_DIR=/data/fashion-mnist
 # oneDNN AVX-512 convolutions give NaNs at random on AMD Zen 4; AVX2 kernels are correct (README, known issues).

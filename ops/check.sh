@@ -59,8 +59,9 @@ check "every panel has a title and Prometheus targets with an expr" python3 ops/
 check "every panel query parses as PromQL" panel_queries_parse
 check "every kd_ metric in panels and alerts is in docs/METRICS.md" python3 ops/checks.py metric-names
 check "ops/grafana/panel-queries.txt is current" ops/list-panel-queries.sh --check
-check "the Dockerfile copies every module's pom" python3 ops/checks.py modules
+check "the Dockerfile builds on the image ops/images/build.sh makes" python3 ops/checks.py modules
 check "docker-compose.yml is valid" compose -f docker-compose.yml config -q
+check "docker-compose.yml with the local images and the smoke test is valid" compose -f docker-compose.yml -f docker-compose.local.yml -f ops/compose/smoke.yml config -q
 
 echo "ops-checks: $passed passed, $failed failed"
 ((failed == 0))
