@@ -84,6 +84,10 @@ public final class ReplayCommand implements Callable<Integer> {
             replay.awaitDone();
             System.out.printf("Sent %d events%s%n", replay.sent(),
                     source.skipped() == 0 ? "" : String.format(Locale.ROOT, "; skipped %d bad row(s)", source.skipped()));
+            source.skippedProblems().forEach(problem -> System.err.println("kd: skipped " + problem));
+            if (source.skipped() > source.skippedProblems().size()) {
+                System.err.printf("kd: ... and %d more bad row(s)%n", source.skipped() - source.skippedProblems().size());
+            }
             if (replay.failure() != null) {
                 System.err.println("kd: replay stopped: " + replay.failure().getMessage());
                 return 1;

@@ -1,5 +1,7 @@
 package io.kdstream.app.replay;
 
+import java.util.List;
+
 import io.kdstream.core.data.ExampleReader;
 import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.data.LabeledExample;
@@ -30,6 +32,11 @@ public interface ReplaySource extends AutoCloseable {
     /** Rows skipped as bad so far (files under the skip policy); 0 for sources without rows. */
     default long skipped() {
         return 0;
+    }
+
+    /** What was wrong with the first skipped rows, each naming its line and column; empty for sources without rows. */
+    default List<String> skippedProblems() {
+        return List.of();
     }
 
     @Override
@@ -70,6 +77,11 @@ public interface ReplaySource extends AutoCloseable {
             @Override
             public long skipped() {
                 return reader.skipped();
+            }
+
+            @Override
+            public List<String> skippedProblems() {
+                return reader.problems();
             }
 
             @Override

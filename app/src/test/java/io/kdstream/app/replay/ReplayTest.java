@@ -39,6 +39,9 @@ class ReplayTest {
             assertThat(replay.failure()).isNull();
         }
         assertThat(source.skipped()).isEqualTo(2);
+        assertThat(source.skippedProblems()).hasSize(2)
+                .anySatisfy(problem -> assertThat(problem).contains("line 3").contains("zebra"))
+                .anySatisfy(problem -> assertThat(problem).contains("line 5"));
         assertThat(sink.examples).extracting(LabeledExample::label).containsExactly(0, 4);
         assertThat(sink.examples.get(1).input()[15]).isEqualTo(3f);
         assertThat(sink.tasks).containsOnly(BuiltInTasks.TABULAR_RBF);

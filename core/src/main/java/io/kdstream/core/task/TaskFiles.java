@@ -99,11 +99,15 @@ public final class TaskFiles {
         if (problems.isEmpty()) {
             return new TaskContract(name, dtype, shape, range[0], range[1], classes, features);
         }
-        // Collect the contract's own rules too, where the fields could be read, so one pass shows every mistake.
-        if (dtype != null && shape != null) {
-            problems.addAll(TaskProblems.of(name, dtype, shape, range[0], range[1], classes, features).stream()
-                    .filter(problem -> !problem.startsWith("name:") || name != null).toList());
-        }
+        // Collect the contract's own rules too, so one pass shows every mistake: a field that could not be read is
+        // stood in for, and the rules that depend on it are left out (its own problem is already reported).
+        DType assumedType = dtype != null ? dtype : DType.FLOAT32;
+        List<Integer> assumedShape = shape != null ? shape : List.of(Math.max(1, features.size()));
+        problems.addAll(TaskProblems.of(name, assumedType, assumedShape, range[0], range[1], classes, features).stream()
+                .filter(problem -> name != null || !problem.startsWith("name:"))
+                .filter(problem -> dtype != null || !(problem.startsWith("input.dtype:") || problem.startsWith("input.range:")))
+                .filter(problem -> shape != null || !(problem.startsWith("input.shape:") || problem.startsWith("input.features:")))
+                .toList());
         throw new InvalidTaskException(name == null ? source : name, problems.stream().distinct().toList());
     }
 
@@ -167,7 +171,8 @@ public final class TaskFiles {
             case "uint8" -> DType.UINT8;
             case "float32" -> DType.FLOAT32;
             default -> {
-                problems.add("input.dtype: " + (node.isMissingNode() ? "missing" : "'" + node + "' is not supported")
+                problems.add("input.dtype: " + (node.isMissingNode() ? "missing"
+                        : "'" + (node.isTextual() ? node.asText() : node.toString()) + "' is not supported")
                         + "; use \"uint8\" (images) or \"float32\"");
                 yield null;
             }

@@ -67,7 +67,7 @@ class TaskFilesTest {
                 .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.problems())
                         .anyMatch(p -> p.startsWith("labels: unknown key"))
                         .anyMatch(p -> p.startsWith("input.feature: unknown key"))
-                        .anyMatch(p -> p.startsWith("input.dtype: '\"float64\"' is not supported"))
+                        .anyMatch(p -> p.startsWith("input.dtype: 'float64' is not supported"))
                         .hasSizeGreaterThanOrEqualTo(3));
         assertThatThrownBy(() -> TaskFiles.parse("""
                 {"name": "Fraud!", "input": {"dtype": "float32", "shape": [3], "range": [5, 1]}, "classes": ["legit"]}""",
@@ -75,6 +75,17 @@ class TaskFilesTest {
                 .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.problems()).hasSize(3)
                         .anyMatch(p -> p.startsWith("name:"))
                         .anyMatch(p -> p.startsWith("input.range:"))
+                        .anyMatch(p -> p.startsWith("classes: 1 class names given")));
+    }
+
+    @Test
+    void shouldStillCheckClassesAndFeaturesWhenTheElementTypeIsWrong() {
+        assertThatThrownBy(() -> TaskFiles.parse("""
+                {"name": "fraud", "input": {"dtype": "float64", "shape": [4], "features": ["a", "b", "c"]},
+                 "classes": ["legit"]}""", "fraud.json"))
+                .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.problems()).hasSize(3)
+                        .anyMatch(p -> p.equals("input.dtype: 'float64' is not supported; use \"uint8\" (images) or \"float32\""))
+                        .anyMatch(p -> p.startsWith("input.features: 3 names for 4 features"))
                         .anyMatch(p -> p.startsWith("classes: 1 class names given")));
     }
 
