@@ -101,7 +101,8 @@ class TabularTaskIT {
             assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5");
             assertThat(manifest.getLineage().getSamplesSeen()).isPositive();
             assertThat(manifest.getLineage().getLabelTimeMin()).isGreaterThanOrEqualTo(testStart.toEpochMilli());
-            assertThat(manifest.getHoldout().getAgreement()).as("holdout agreement with the teacher").isGreaterThan(0.5f);
+            // above the 0.2 of guessing among five classes: one pass of about 60 steps, published as a moving average
+            assertThat(manifest.getHoldout().getAgreement()).as("holdout agreement with the teacher").isGreaterThan(0.3f);
             // and the soft labels are the teacher's, over 5 classes, each keeping its 16 features as they came
             List<ConsumerRecord<byte[], byte[]>> labels = readAll(pipeline, Topics.DEFAULT.softLabels());
             assertThat(labels).hasSizeGreaterThanOrEqualTo((int) manifest.getLineage().getSamplesSeen()).allSatisfy(record -> {

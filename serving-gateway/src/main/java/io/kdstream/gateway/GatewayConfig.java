@@ -95,9 +95,11 @@ public final class GatewayConfig extends ServiceConfig {
                                 + "same recent examples as the served model's, is worse by more than this even after adding "
                                 + GATE_Z + " standard errors of the paired difference. Without the paired gate the manifests' "
                                 + "holdout scores are compared instead, with two standard errors.")
-                .define(GATE_PAIRED, Type.BOOLEAN, true, Importance.HIGH,
+                .define(GATE_PAIRED, Type.BOOLEAN, false, Importance.HIGH,
                         "Judge each candidate against the served model on recent teacher-labelled examples from the "
-                                + "soft-label topic that neither trained on (the paired gate). Off: manifests alone decide.")
+                                + "soft-label topic that neither trained on (the paired gate). Off: manifests alone decide. "
+                                + "Off by default for now: when the stream pauses or ends, the newest candidate finds no "
+                                + "example it has not trained on and is refused too-few-examples rather than gated later.")
                 .define(GATE_EXAMPLES_RETAINED, Type.INT, 4096, Range.between(1, 1_000_000), Importance.LOW,
                         "Newest soft labels the paired gate keeps in memory (about 1 KiB each for a 28x28 image); "
                                 + "the oldest are dropped.")

@@ -43,7 +43,7 @@ class PairedGateIT {
             try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
                  Gateway gateway = new Gateway(new GatewayConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                          GatewayConfig.HTTP_HOST, "127.0.0.1", GatewayConfig.HTTP_PORT, "0", GatewayConfig.DEVICE, "cpu",
-                         GatewayConfig.GATE_WAIT_MS, "20000")), registry)) {
+                         GatewayConfig.GATE_PAIRED, "true", GatewayConfig.GATE_WAIT_MS, "20000")), registry)) {
                 gateway.start();
 
                 // given version 1 served, then 400 soft labels written to the topic as the teacher writes them
