@@ -85,10 +85,8 @@ class TabularTaskIT {
         });
         CheckpointAssembler.Assembled newest = topic.newest().orElseThrow();
         assertThat(newest.ok()).as("reassembled newest checkpoint: %s", newest.failure()).isTrue();
-        Checkpoint manifest = newest.manifest();
-        // well above the 0.2 of guessing among five classes; the newest checkpoint's slice is small, so no tighter bound
-        assertThat(manifest.getHoldout().getAgreement()).as("holdout agreement with the teacher on %d examples",
-                manifest.getHoldout().getExamples()).isGreaterThan(0.5f);
+        // (how well it learned is app's TabularTaskIT's to check: here the checkpoints' held-out slices hold a few
+        // examples only)
         // and the Fashion-MNIST labels are contract mismatches naming expected and found
         List<DeadLetter> dead = TopicData.readAll(broker.bootstrapServers(), "kd-dead-letters").stream()
                 .map(r -> Codecs.DEAD_LETTER.decode(r.value())).toList();
