@@ -49,10 +49,11 @@ class PairedGateIT {
                 // given version 1 served, then 400 soft labels written to the topic as the teacher writes them
                 publisher.publish(manifest(1, good), good);
                 Eventually.await("version 1 served", PATIENCE, gateway::servedVersion, v -> v == 1);
-                publishLabels(kafka.bootstrapServers(), GateExamples.labelledBy(good, 400));
+                List<LabelledExample> labelled = GateExamples.labelledBy(good, 400);
+                publishLabels(kafka.bootstrapServers(), labelled);
 
-                // when a checkpoint that never answers two classes follows, claiming a fine holdout score
-                byte[] worse = GateExamples.withoutClasses(good, 0, 1);
+                // when a checkpoint that never answers its rarer classes (a tenth of the labels) follows, claiming a fine holdout score
+                byte[] worse = GateExamples.withoutRareClasses(good, labelled, 0.1);
                 publisher.publish(manifest(2, worse), worse);
 
                 // then the gateway's own measurement refuses it, and version 1 keeps serving

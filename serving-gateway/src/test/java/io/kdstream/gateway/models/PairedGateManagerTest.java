@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import ai.djl.Device;
 import io.kdstream.gateway.GatewayMetrics;
+import io.kdstream.gateway.examples.LabelledExample;
 import io.kdstream.gateway.examples.RecentExamples;
 import io.kdstream.gateway.testing.GateExamples;
 import io.kdstream.gateway.testing.TestCheckpoints;
@@ -39,10 +40,11 @@ class PairedGateManagerTest {
     void shouldServeOnlyCandidatesNotWorseOnExamplesNeitherTrainedOnAndKeepServingMeanwhile() throws Exception {
         // given version 1 served before any example arrived, then 400 labelled examples at offsets 0..399
         assertThat(models.offer(manifest(1, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.SERVING);
-        GateExamples.labelledBy(good, 400).forEach(recent::add);
+        List<LabelledExample> labelled = GateExamples.labelledBy(good, 400);
+        labelled.forEach(recent::add);
 
-        // when a candidate that never answers two classes arrives, its lineage before every example
-        byte[] worse = GateExamples.withoutClasses(good, 0, 1);
+        // when a candidate that never answers its rarer classes (a tenth of the labels) arrives, its lineage before every example
+        byte[] worse = GateExamples.withoutRareClasses(good, labelled, 0.1);
         VersionRecord refused = models.offer(manifest(2, worse, 0), worse);
 
         // then it is refused though its manifest claims 0.95, and version 1 still serves

@@ -54,7 +54,7 @@ class PairedGateTest {
     @Test
     void shouldRefuseACandidateWorseOnTheSameExamples() {
         PairedGate.Judgement judgement = judge(new PairedGate(new RecentExamples(1), "kd-soft-labels", DEFAULTS),
-                GateExamples.withoutClasses(good, 0, 1), sample);
+                GateExamples.withoutRareClasses(good, sample, 0.1), sample);
 
         assertThat(judgement.reason()).isEqualTo(RefusalReasons.AGREEMENT_DROP);
         assertThat(judgement.detail()).contains("same 400 recent examples").contains("served version 1's 1.0000");

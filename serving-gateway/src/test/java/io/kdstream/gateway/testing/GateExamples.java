@@ -45,6 +45,27 @@ public final class GateExamples {
      * Good weights whose output bias for each of {@code classes} is about −32768 (bytes C7 00 00 C7 read the same in
      * either byte order), so the model never answers those classes.
      */
+    /**
+     * {@link #withoutClasses} for the rarest classes the labels name, taken until they hold at least {@code share} of
+     * the labels: a model trained for a few steps answers only some classes, and which ones varies between runs, so
+     * fixed class indices could remove classes it never answers (no drop) or its main ones (below every floor).
+     */
+    public static byte[] withoutRareClasses(byte[] weights, List<LabelledExample> labels, double share) {
+        int[] counts = new int[TestCheckpoints.ARCHITECTURE.classes()];
+        labels.forEach(example -> counts[example.teacherClass()]++);
+        List<Integer> removed = new ArrayList<>();
+        int covered = 0;
+        for (int k : java.util.stream.IntStream.range(0, counts.length).boxed().filter(k -> counts[k] > 0)
+                .sorted((a, b) -> Integer.compare(counts[a], counts[b])).toList()) {
+            if (covered >= share * labels.size()) {
+                break;
+            }
+            removed.add(k);
+            covered += counts[k];
+        }
+        return withoutClasses(weights, removed.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     public static byte[] withoutClasses(byte[] weights, int... classes) {
         byte[] doctored = weights.clone();
         int biasStart = doctored.length - 4 * TestCheckpoints.ARCHITECTURE.classes();
