@@ -279,7 +279,7 @@ final class TrainingLoop {
             }
             lineage.consumed(partition, record.offset());
             return true;
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (OutOfMemoryError | StackOverflowError | RuntimeException e) {
             // Whatever else decoding throws is this record's fault too: a poison record must never stop the trainer.
             if (!deadLetter(record, UNPROCESSABLE, "decoding failed: " + e)) {
                 return false;
@@ -307,7 +307,7 @@ final class TrainingLoop {
             truth = Codecs.GROUND_TRUTH.decode(record.value());
         } catch (RecordDecodingException e) {
             return deadLetter(record, "undecodable", e.getMessage());
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+        } catch (OutOfMemoryError | StackOverflowError | RuntimeException e) {
             return deadLetter(record, UNPROCESSABLE, "decoding failed: " + e);
         }
         if (truth.getLabel() < 0 || truth.getLabel() >= architecture.classes()) {

@@ -178,7 +178,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             if (!halted) {
                 flush();
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Error | RuntimeException e) {
             // The one place where whatever escaped the loop ends it; the service reports itself not live and the
             // process exits non-zero so that a supervisor restarts it.
             fatalKind = TransactionErrors.classify(e);
@@ -217,7 +217,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         inference.execute(() -> {
             try {
                 labelled.add(new Labelled(batch, batchGeneration, labeller.label(batch), null));
-            } catch (RuntimeException | Error e) {
+            } catch (Error | RuntimeException e) {
                 labelled.add(new Labelled(batch, batchGeneration, null, new TeacherCallException(e)));
             }
         });
