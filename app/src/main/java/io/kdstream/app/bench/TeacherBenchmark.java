@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import ai.djl.Device;
+import io.kdstream.app.data.ShippedTeachers;
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.config.ServiceConfig;
 import io.kdstream.core.data.FashionMnist;
@@ -31,6 +32,7 @@ import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.model.WeightsCodec;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
@@ -357,13 +359,20 @@ public final class TeacherBenchmark {
         }
     }
 
-    /** The teacher to measure: the folder given, the default trained teacher, or an untrained model saved to scratch. */
+    /**
+     * The teacher to measure: the folder given, the default teacher (installing the one kd ships, as {@code kd demo}
+     * does, so a fresh clone can run the benchmark), or an untrained model saved to scratch.
+     */
     private static Path teacherDir(Settings settings, Path scratch) {
         if (settings.teacherDir() != null) {
             return settings.teacherDir();
         }
         if (settings.architecture() == null) {
-            return TeacherStore.defaultDir();
+            TeacherStore store = new TeacherStore(TeacherStore.defaultDir());
+            if (!store.exists()) {
+                ShippedTeachers.install(BuiltInTasks.FASHION_MNIST, store);
+            }
+            return store.dir();
         }
         Architecture architecture = Architecture.parse(settings.architecture());
         byte[] weights;

@@ -17,7 +17,9 @@ import io.kdstream.app.bench.GatewayBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
 import io.kdstream.app.bench.TeacherBenchmark;
 import io.kdstream.app.bench.TrainerBenchmark;
+import io.kdstream.app.data.ShippedTeachers;
 import io.kdstream.core.model.Classifier;
+import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.teacher.model.TeacherStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +33,12 @@ import picocli.CommandLine.Option;
                 BenchCommand.Gates.class})
 public final class BenchCommand {
 
-    /** The trained teacher in {@code dir} (or the default folder). */
+    /** The trained teacher in {@code dir}, or in the default folder, where the Fashion-MNIST teacher kd ships is installed when none is. */
     static TeacherStore storedTeacher(Path dir) {
         TeacherStore store = new TeacherStore(dir == null ? TeacherStore.defaultDir() : dir);
+        if (dir == null && !store.exists()) {
+            ShippedTeachers.install(BuiltInTasks.FASHION_MNIST, store);
+        }
         if (!store.exists()) {
             throw new IllegalStateException("no teacher in " + store.dir() + ": run ./kd teacher train first");
         }
