@@ -1,6 +1,5 @@
 package io.kdstream.app.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.kdstream.core.metrics.CommonMetrics;
@@ -20,7 +19,7 @@ public final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GatewayConfig config = new GatewayConfig(settings.settings(Map.of()));
+        GatewayConfig config = new GatewayConfig(settings.settings(GatewayConfig.DEFINITION));
         PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
         Gateway gateway = new Gateway(config, registry);
         gateway.start();

@@ -1,6 +1,5 @@
 package io.kdstream.app.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.kdstream.core.metrics.CommonMetrics;
@@ -20,7 +19,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MonitorConfig config = new MonitorConfig(settings.settings(Map.of()));
+        MonitorConfig config = new MonitorConfig(settings.settings(MonitorConfig.DEFINITION));
         PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
         MonitorService monitor = new MonitorService(config, registry);
         MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, monitor::health);

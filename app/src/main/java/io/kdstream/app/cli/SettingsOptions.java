@@ -9,12 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import io.kdstream.core.config.EnvironmentSettings;
+import io.kdstream.core.config.ServiceConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Option;
 
 /**
- * How every service command takes settings: a properties file, then {@code --set key=value} overrides, then
- * {@code --bootstrap}. Keys are those of the service's config class ({@code kd config docs} lists them);
- * {@code kafka.}-prefixed keys pass through to the Kafka clients (TLS, SASL, ...).
+ * How every service command takes settings, each source overriding the one before: a properties file
+ * ({@code --config}), environment variables ({@link EnvironmentSettings}: {@code KD_GATE_MAX_DROP} for
+ * {@code gate.max.drop}), {@code --set key=value}, then {@code --bootstrap}. Keys are those of the service's config
+ * class (its page under docs/ lists them); {@code kafka.}-prefixed keys pass through to the Kafka clients (TLS,
+ * SASL, ...), so secrets can come from the environment rather than the argument list.
  */
 public final class SettingsOptions {
 
@@ -27,8 +32,13 @@ public final class SettingsOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting; repeatable. Overrides --config.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    /** The merged settings of a service whose keys {@code definition} defines, read from this process's environment. */
+    public Map<String, Object> settings(ConfigDef definition) {
+        return settings(Map.of(), EnvironmentSettings.from(definition, System.getenv()));
+    }
+
     /** The merged settings, with {@code defaults} underneath everything the operator gave. */
-    public Map<String, Object> settings(Map<String, ?> defaults) {
+    Map<String, Object> settings(Map<String, ?> defaults, Map<String, String> environment) {
         Map<String, Object> settings = new LinkedHashMap<>(defaults);
         if (configFile != null) {
             Properties properties = new Properties();
@@ -39,6 +49,7 @@ public final class SettingsOptions {
             }
             properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key)));
         }
+        settings.putAll(environment);
         settings.putAll(overrides);
         if (bootstrap != null) {
             settings.put("bootstrap.servers", bootstrap);
@@ -49,7 +60,8 @@ public final class SettingsOptions {
     /** Settings for a bare Kafka client: bootstrap servers plus the {@code kafka.}-prefixed keys without the prefix. */
     public Map<String, Object> kafkaClientSettings() {
         Map<String, Object> client = new LinkedHashMap<>();
-        settings(Map.of("bootstrap.servers", "127.0.0.1:9092")).forEach((key, value) -> {
+        Map<String, String> environment = EnvironmentSettings.from(ServiceConfig.commonDefinitions(0), System.getenv());
+        settings(Map.of("bootstrap.servers", "127.0.0.1:9092"), environment).forEach((key, value) -> {
             if (key.equals("bootstrap.servers")) {
                 client.put(key, value);
             } else if (key.startsWith("kafka.")) {

@@ -2,7 +2,6 @@ package io.kdstream.app.cli;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.kdstream.app.data.ShippedTeachers;
@@ -83,7 +82,7 @@ public final class TeacherCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            TeacherConfig config = new TeacherConfig(settings.settings(Map.of()));
+            TeacherConfig config = new TeacherConfig(settings.settings(TeacherConfig.DEFINITION));
             PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
             TeacherService teacher = new TeacherService(config, registry);
             MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, teacher::health);

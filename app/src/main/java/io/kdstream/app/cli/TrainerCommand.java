@@ -1,6 +1,5 @@
 package io.kdstream.app.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.kdstream.core.metrics.CommonMetrics;
@@ -20,7 +19,7 @@ public final class TrainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        TrainerConfig config = new TrainerConfig(settings.settings(Map.of()));
+        TrainerConfig config = new TrainerConfig(settings.settings(TrainerConfig.DEFINITION));
         PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
         StudentTrainer trainer = new StudentTrainer(config, registry);
         MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, trainer::health);
