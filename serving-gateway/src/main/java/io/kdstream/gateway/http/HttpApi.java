@@ -1,5 +1,7 @@
 package io.kdstream.gateway.http;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ public final class HttpApi {
 
     static final String PREDICT = "/v1/predict";
     static final String STARTED = "kd.started";
+    /** The OpenAPI document of every route below; a test holds it to the routes this class registers. */
+    static final String OPENAPI = "/openapi.json";
 
     private final ModelManager models;
     private final Predictor predictor;
@@ -83,6 +87,7 @@ public final class HttpApi {
         app.get("/health/live", ctx -> Json.write(ctx, 200, json, Map.of("status", "live")));
         app.get("/health/ready", this::ready);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+        app.get(OPENAPI, ctx -> ctx.contentType("application/json").result(openApiDocument()));
         openInference.routes(app, this::recordLatency);
     }
 
@@ -182,6 +187,16 @@ public final class HttpApi {
         admin.check(ctx);
         VersionRecord served = models.unpin();
         Json.write(ctx, 200, json, served == null ? Map.of() : describe(served));
+    }
+
+    /** The document shipped beside this class; read per request, since clients fetch it rarely. */
+    static byte[] openApiDocument() throws IOException {
+        try (InputStream in = HttpApi.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IOException("openapi.json is missing from the gateway's jar");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** 200 while a model is served and the model worker runs; 503 naming the reason otherwise. */

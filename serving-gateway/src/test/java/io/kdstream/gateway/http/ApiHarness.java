@@ -105,6 +105,17 @@ final class ApiHarness implements AutoCloseable {
         return base;
     }
 
+    /** Every registered route as {@code "METHOD /path"}, before and after filters left out. */
+    java.util.Set<String> routes() {
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        for (io.javalin.router.ParsedEndpoint route : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+            if (route.getEndpoint().getMethod().isHttpMethod()) {
+                routes.add(route.getEndpoint().getMethod().name() + " " + route.getEndpoint().getPath());
+            }
+        }
+        return routes;
+    }
+
     @Override
     public void close() {
         app.stop();
