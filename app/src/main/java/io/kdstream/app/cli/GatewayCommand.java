@@ -20,7 +20,7 @@ public final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig config = new GatewayConfig(settings.settings(GatewayConfig.DEFINITION));
-        PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+        PrometheusMeterRegistry registry = CommonMetrics.serviceRegistry();
         Gateway gateway = new Gateway(config, registry);
         gateway.start();
         System.out.println("Gateway listening on port " + gateway.port());

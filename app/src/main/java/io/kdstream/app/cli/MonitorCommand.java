@@ -20,7 +20,7 @@ public final class MonitorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         MonitorConfig config = new MonitorConfig(settings.settings(MonitorConfig.DEFINITION));
-        PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+        PrometheusMeterRegistry registry = CommonMetrics.serviceRegistry();
         MonitorService monitor = new MonitorService(config, registry);
         MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, monitor::health);
         ServiceRunner.startOrClose(monitor::start, metrics);

@@ -83,7 +83,7 @@ public final class TeacherCommand {
         @Override
         public Integer call() throws InterruptedException {
             TeacherConfig config = new TeacherConfig(settings.settings(TeacherConfig.DEFINITION));
-            PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+            PrometheusMeterRegistry registry = CommonMetrics.serviceRegistry();
             TeacherService teacher = new TeacherService(config, registry);
             MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, teacher::health);
             ServiceRunner.startOrClose(teacher::start, metrics);

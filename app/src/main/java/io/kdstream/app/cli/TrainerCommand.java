@@ -20,7 +20,7 @@ public final class TrainerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         TrainerConfig config = new TrainerConfig(settings.settings(TrainerConfig.DEFINITION));
-        PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+        PrometheusMeterRegistry registry = CommonMetrics.serviceRegistry();
         StudentTrainer trainer = new StudentTrainer(config, registry);
         MetricsServer metrics = new MetricsServer(config.metricsPort(), registry, trainer::health);
         ServiceRunner.startOrClose(trainer::start, metrics);

@@ -45,7 +45,7 @@ public final class Pipeline implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final EmbeddedKafkaBroker broker;
-    private final PrometheusMeterRegistry registry = CommonMetrics.prometheusRegistry();
+    private final PrometheusMeterRegistry registry = CommonMetrics.serviceRegistry();
     private final TeacherService teacher;
     private final TrainerConfig trainerConfig;
     private final StudentTrainer trainer;
