@@ -32,7 +32,10 @@ ROOT_POM = ROOT / "pom.xml"
 # What Grafana substitutes before a query reaches Prometheus. The integration test runs the listed
 # queries straight against Prometheus, so they carry the value Grafana would pick at a 1-minute step.
 GRAFANA_VARIABLES = {"$__rate_interval": "1m"}
-PROMETHEUS_DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+# Panels query the Prometheus of the dashboard's `datasource` variable, whose value the import dialog fills
+# from the DS_PROMETHEUS input: that is what makes a dashboard importable into any Grafana.
+PROMETHEUS_DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+DATASOURCE_INPUT = "DS_PROMETHEUS"
 SEVERITIES = {"critical", "warning"}
 
 # Series a Micrometer meter exposes in Prometheus, by the type the catalogue gives it.
@@ -81,6 +84,24 @@ def plain_promql(expr):
 
 # ---------------------------------------------------------------------------------------------- checks
 
+def import_problems(dash):
+    """Why a dashboard would not import into a Grafana whose Prometheus has another uid, or nothing."""
+    problems = []
+    inputs = [i for i in dash.get("__inputs", []) if i.get("type") == "datasource" and i.get("pluginId") == "prometheus"]
+    if [i.get("name") for i in inputs] != [DATASOURCE_INPUT]:
+        problems.append(f"__inputs must declare one Prometheus datasource input {DATASOURCE_INPUT}, found {dash.get('__inputs')}")
+    variables = [v for v in dash.get("templating", {}).get("list", []) if v.get("name") == "datasource"]
+    if len(variables) != 1 or variables[0].get("type") != "datasource" or variables[0].get("query") != "prometheus":
+        problems.append("templating needs one variable 'datasource' of type datasource over prometheus")
+    elif variables[0].get("current", {}).get("value") != "${" + DATASOURCE_INPUT + "}":
+        problems.append(f"the datasource variable must default to ${{{DATASOURCE_INPUT}}}, the import input")
+    for annotation in dash.get("annotations", {}).get("list", []):
+        source = annotation.get("datasource", {})
+        if source.get("type") == "prometheus" and source != PROMETHEUS_DATASOURCE:
+            problems.append(f"annotation {annotation.get('name')!r} queries {source}, not {PROMETHEUS_DATASOURCE}")
+    return problems
+
+
 def check_dashboards():
     problems, uids = [], {}
     for name, dash in dashboards():
@@ -90,6 +111,7 @@ def check_dashboards():
         if dash.get("uid") in uids:
             problems.append(f"{name}: uid {dash['uid']} also used by {uids[dash['uid']]}")
         uids[dash.get("uid")] = name
+        problems.extend(f"{name}: {problem}" for problem in import_problems(dash))
         ids = [p.get("id") for p in dash.get("panels", [])]
         if len(ids) != len(set(ids)) or not all(isinstance(i, int) for i in ids):
             problems.append(f"{name}: panel ids must be unique integers, found {ids}")
@@ -159,12 +181,12 @@ def check_runbooks():
         name, annotations = rule["alert"], rule.get("annotations", {})
         if rule.get("labels", {}).get("severity") not in SEVERITIES:
             problems.append(f"{name}: severity label must be one of {sorted(SEVERITIES)}")
-        for key in ("summary", "description", "runbook"):
+        for key in ("summary", "description", "runbook_url"):
             if not annotations.get(key):
                 problems.append(f"{name}: no {key} annotation")
-        page, _, anchor = annotations.get("runbook", "").partition("#")
+        page, _, anchor = annotations.get("runbook_url", "").partition("#")
         if page != "docs/OPERATIONS.md" or anchor not in anchors:
-            problems.append(f"{name}: runbook {annotations.get('runbook')!r} is not a heading of docs/OPERATIONS.md")
+            problems.append(f"{name}: runbook_url {annotations.get('runbook_url')!r} is not a heading of docs/OPERATIONS.md")
     return problems
 
 

@@ -22,7 +22,10 @@ HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE / "dashboards"
 ALERTS_FILE = HERE.parent / "prometheus" / "alerts.yml"
 
-DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+# Panels query the Prometheus the `datasource` variable picks, so the dashboards import into any Grafana: the
+# import dialog asks for DS_PROMETHEUS (`__inputs`), and provisioning falls back to the default Prometheus.
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+DATASOURCE_INPUT = "DS_PROMETHEUS"
 RATE = "$__rate_interval"
 # Windows for rare observations (one freshness sample per swap) and for the stat panels' ratios.
 SLOW = "5m"
@@ -172,7 +175,17 @@ def dashboard(uid, title, description, rows):
         "schemaVersion": 39, "version": 1, "refresh": "10s",
         "time": {"from": "now-30m", "to": "now"},
         "timepicker": {"refresh_intervals": ["5s", "10s", "30s", "1m", "5m"]},
-        "templating": {"list": []},
+        "__inputs": [{"name": DATASOURCE_INPUT, "label": "Prometheus", "type": "datasource", "pluginId": "prometheus",
+                       "pluginName": "Prometheus", "description": "The Prometheus that scrapes kd-stream's services"}],
+        "__requires": [{"type": "grafana", "id": "grafana", "name": "Grafana", "version": "10.0.0"},
+                       {"type": "datasource", "id": "prometheus", "name": "Prometheus", "version": "1.0.0"},
+                       {"type": "panel", "id": "stat", "name": "Stat", "version": ""},
+                       {"type": "panel", "id": "timeseries", "name": "Time series", "version": ""}],
+        "templating": {"list": [
+            {"name": "datasource", "label": "Prometheus", "type": "datasource", "query": "prometheus",
+             "current": {"text": "${" + DATASOURCE_INPUT + "}", "value": "${" + DATASOURCE_INPUT + "}"},
+             "hide": 0, "includeAll": False, "multi": False, "refresh": 1, "regex": "", "options": []},
+        ]},
         "annotations": {"list": [
             {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
              "hide": True, "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts",
