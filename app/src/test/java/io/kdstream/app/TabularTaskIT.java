@@ -1,26 +1,22 @@
 package io.kdstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kdstream.app.demo.GatewayClient;
-import io.kdstream.app.demo.GatewayClient.Answer;
 import io.kdstream.app.demo.Pipeline;
+import io.kdstream.client.GatewayClient;
+import io.kdstream.client.GatewayException;
 import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.data.LabeledVectors;
 import io.kdstream.core.data.RandomRbf;
@@ -65,8 +61,6 @@ class TabularTaskIT {
 
     private static final TaskContract TASK = BuiltInTasks.TABULAR_RBF;
     private static final Set<String> TASK_SERVICES = Set.of("teacher-service", "student-trainer", "monitor");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void shouldDistilATabularStudentFromATabularTeacherEndToEnd(@TempDir Path teacherDir) throws Exception {
@@ -116,18 +110,21 @@ class TabularTaskIT {
             long served = Eventually.await("the gateway to serve a student", Duration.ofSeconds(150),
                     () -> pipeline.gateway().servedVersion(), version -> version >= 1);
             GatewayClient gateway = new GatewayClient(pipeline.gatewayUrl());
-            assertThat(gateway.model().body().path("task").path("name").asText()).isEqualTo(TASK.name());
+            GatewayClient.ServedModel model = gateway.model();
+            assertThat(model.task()).isEqualTo(TASK.name());
+            assertThat(model.inputShape()).containsExactly(16);
+            assertThat(model.classNames()).isEqualTo(TASK.classNames());
             LabeledVectors asked = rbf.sample(40, 4);
             for (int i = 0; i < asked.count(); i++) {
-                Answer answer = predictNamed(pipeline, "asked-" + i, asked.input(i));
-                assertThat(answer.status()).as("answer %s", answer.body()).isEqualTo(200);
-                assertThat(answer.body().path("probabilities")).hasSize(5);
-                assertThat(TASK.classNames()).contains(answer.body().path("topClassName").asText());
-                assertThat(answer.body().path("modelVersion").asLong()).isGreaterThanOrEqualTo(served);
+                GatewayClient.Prediction answer = gateway.predict("asked-" + i, named(asked.input(i)));
+                assertThat(answer.probabilities()).hasSize(5);
+                assertThat(TASK.classNames()).contains(answer.topClassName());
+                assertThat(answer.modelVersion()).isGreaterThanOrEqualTo(served);
             }
-            Answer missing = predictNamed(pipeline, "missing", new float[15]);
+            GatewayException missing = catchThrowableOfType(GatewayException.class,
+                    () -> gateway.predict("missing", named(new float[15])));
             assertThat(missing.status()).isEqualTo(400);
-            assertThat(missing.body().toString()).contains("x15");
+            assertThat(missing.detail()).contains("x15");
 
             // and the monitor scores the gateway's answers against the teacher's labels of the shadowed requests
             MonitorSnapshot scores = Eventually.await("the monitor to match predictions with labels", Duration.ofSeconds(120),
@@ -143,17 +140,13 @@ class TabularTaskIT {
     }
 
     /** {@code POST /v1/predict} with one object of named features {@code x00, x01, ...}. */
-    private static Answer predictNamed(Pipeline pipeline, String requestId, float[] values) throws Exception {
-        ObjectNode body = JSON.createObjectNode().put("requestId", requestId);
-        ObjectNode features = body.putObject("features");
+    /** The values as named features, as a client that knows the task's feature names sends them. */
+    private static Map<String, Float> named(float[] values) {
+        Map<String, Float> features = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
             features.put(TASK.featureNames().get(i), values[i]);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(pipeline.gatewayUrl() + "/v1/predict"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+        return features;
     }
 
     private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {

@@ -9,12 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kdstream.app.demo.GatewayClient;
 import io.kdstream.app.demo.Pipeline;
 import io.kdstream.app.replay.Drift;
 import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
+import io.kdstream.client.GatewayClient;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
@@ -73,7 +72,7 @@ class WalkingSkeletonIT {
             long served = Eventually.await("the gateway to serve a checkpoint newer than v" + first, Duration.ofSeconds(150),
                     () -> pipeline.gateway().servedVersion(), version -> version > first);
             GatewayClient gateway = new GatewayClient(pipeline.gatewayUrl());
-            assertThat(gateway.model().body().path("version").asLong()).isGreaterThanOrEqualTo(served);
+            assertThat(gateway.model().version()).isGreaterThanOrEqualTo(served);
 
             // and that checkpoint was trained on soft labels this teacher produced during the test
             Checkpoint manifest = manifest(pipeline, served);
@@ -90,16 +89,15 @@ class WalkingSkeletonIT {
             // and clients get answers from it over HTTP
             float[] image = new float[784];
             FashionSlices.test(1).writeUnitFloats(0, image, 0);
-            GatewayClient.Answer answer = gateway.predict("it-request", image);
-            assertThat(answer.status()).isEqualTo(200);
-            JsonNode probabilities = answer.body().path("probabilities");
+            GatewayClient.Prediction answer = gateway.predict("it-request", image);
             double sum = 0;
-            for (JsonNode p : probabilities) {
-                sum += p.asDouble();
+            for (float p : answer.probabilities()) {
+                sum += p;
             }
-            assertThat(probabilities.size()).isEqualTo(10);
+            assertThat(answer.probabilities()).hasSize(10);
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
-            assertThat(answer.body().path("modelVersion").asLong()).isGreaterThanOrEqualTo(served);
+            assertThat(answer.requestId()).isEqualTo("it-request");
+            assertThat(answer.modelVersion()).isGreaterThanOrEqualTo(served);
         }
     }
 

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,6 +18,8 @@ import io.kdstream.app.replay.GatewayTrafficSink;
 import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
 import io.kdstream.app.replay.ReplaySource;
+import io.kdstream.client.GatewayClient;
+import io.kdstream.client.GatewayException;
 import io.kdstream.core.data.BadRowPolicy;
 import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.data.LabeledData;
@@ -113,12 +117,13 @@ public final class Demo {
         MonitorSnapshot monitor = pipeline.monitor().snapshot();
         String holdout = "";
         try {
-            GatewayClient.Answer model = gateway.model();
-            JsonNode scores = model.body().path("holdout");
-            if (model.status() == 200 && scores.has("agreement")) {
+            JsonNode scores = gateway.model().details().path("holdout");
+            if (scores.has("agreement")) {
                 holdout = String.format(Locale.ROOT, " (holdout agr %.3f acc %s)", scores.path("agreement").asDouble(),
                         scores.path("accuracy").isNumber() ? String.format(Locale.ROOT, "%.3f", scores.path("accuracy").asDouble()) : "-");
             }
+        } catch (GatewayException e) {
+            holdout = e.retriable() ? "" : " (model: " + e.getMessage() + ")";
         } catch (IOException | InterruptedException e) {
             holdout = " (model: " + e.getMessage() + ")";
         }
@@ -145,24 +150,22 @@ public final class Demo {
     private Map<String, Object> summary(Pipeline pipeline, GatewayClient gateway, LabeledData test, long clientFailures)
             throws IOException, InterruptedException {
         TaskContract task = test.task();
-        int size = task.inputSize();
         int[] predicted = new int[test.count()];
         long scoringErrors = 0;
         for (int start = 0; start < test.count(); start += SCORING_BATCH) {
             int batch = Math.min(SCORING_BATCH, test.count() - start);
-            float[] inputs = new float[batch * size];
+            List<float[]> inputs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                test.writeInput(start + i, inputs, i * size);
+                inputs.add(test.input(start + i));
             }
-            GatewayClient.Answer answer = gateway.predictBatch(inputs, batch, size);
-            if (answer.status() != 200) {
+            try {
+                List<GatewayClient.Prediction> predictions = gateway.predictBatch(inputs);
+                for (int i = 0; i < batch; i++) {
+                    predicted[start + i] = predictions.get(i).topClass();
+                }
+            } catch (GatewayException e) {
                 scoringErrors += batch;
                 Arrays.fill(predicted, start, start + batch, -1);
-                continue;
-            }
-            JsonNode predictions = answer.body().path("predictions");
-            for (int i = 0; i < batch; i++) {
-                predicted[start + i] = predictions.get(i).path("topClass").asInt();
             }
         }
         int[] scored = Arrays.stream(predicted).map(p -> Math.max(p, 0)).toArray();
