@@ -56,11 +56,17 @@ public final class GatewayClient {
 
     /** {@code GET /v1/model}. */
     public Answer model() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("v1/model")).timeout(Duration.ofSeconds(10)).GET().build();
+        return get("v1/model");
+    }
+
+    /** {@code GET} of any route, {@code path} relative to the gateway's address (v2/models/student). */
+    public Answer get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
         return send(request);
     }
 
-    private Answer post(String path, JsonNode body) throws IOException, InterruptedException {
+    /** {@code POST} of a JSON body to any route, for requests the other methods do not build (v2/models/student/infer). */
+    public Answer post(String path, JsonNode body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
