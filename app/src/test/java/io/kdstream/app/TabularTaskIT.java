@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +25,7 @@ import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.testing.Eventually;
+import io.kdstream.core.testing.TopicRecords;
 import io.kdstream.gateway.GatewayConfig;
 import io.kdstream.monitor.MonitorConfig;
 import io.kdstream.monitor.MonitorSnapshot;
@@ -43,10 +43,8 @@ import io.kdstream.teacher.training.TeacherTraining;
 import io.kdstream.teacher.training.TrainingListener;
 import io.kdstream.trainer.TrainerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +96,7 @@ class TabularTaskIT {
             // above the 0.2 of guessing among five classes: one pass of about 60 steps, published as a moving average
             assertThat(manifest.getHoldout().getAgreement()).as("holdout agreement with the teacher").isGreaterThan(0.3f);
             // and the soft labels are the teacher's, over 5 classes, each keeping its 16 features as they came
-            List<ConsumerRecord<byte[], byte[]>> labels = readAll(pipeline, Topics.DEFAULT.softLabels());
+            List<ConsumerRecord<byte[], byte[]>> labels = TopicRecords.readAll(pipeline.bootstrapServers(), Topics.DEFAULT.softLabels());
             assertThat(labels).hasSizeGreaterThanOrEqualTo((int) manifest.getLineage().getSamplesSeen()).allSatisfy(record -> {
                 SoftLabel label = Codecs.SOFT_LABEL.decode(record.value());
                 assertThat(label.getTeacherVersion()).isEqualTo(teacher.version());
@@ -132,7 +130,7 @@ class TabularTaskIT {
             assertThat(scores.agreement()).isBetween(0.0, 1.0);
             assertThat(scores.teacherEntropy()).isPositive().isLessThan(Math.log(5));
             // and no stage refused anything of the task
-            List<DeadLetter> refused = readAll(pipeline, Topics.DEFAULT.deadLetters()).stream()
+            List<DeadLetter> refused = TopicRecords.readAll(pipeline.bootstrapServers(), Topics.DEFAULT.deadLetters()).stream()
                     .map(record -> Codecs.DEAD_LETTER.decode(record.value()))
                     .filter(letter -> TASK_SERVICES.contains(letter.getService())).toList();
             assertThat(refused).isEmpty();
@@ -172,30 +170,12 @@ class TabularTaskIT {
     /** The newest committed manifest on kd-checkpoints, or null before the first. */
     private static Checkpoint newestManifest(Pipeline pipeline) {
         Checkpoint newest = null;
-        for (ConsumerRecord<byte[], byte[]> record : readAll(pipeline, Topics.DEFAULT.checkpoints())) {
+        for (ConsumerRecord<byte[], byte[]> record : TopicRecords.readAll(pipeline.bootstrapServers(), Topics.DEFAULT.checkpoints())) {
             CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
             if (key.getChunk() == -1 && record.value() != null && (newest == null || key.getVersion() > newest.getVersion())) {
                 newest = Codecs.CHECKPOINT.decode(record.value());
             }
         }
         return newest;
-    }
-
-    /** Every committed record of a topic, from its beginning to its end at the time of the call. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(Pipeline pipeline, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.groupless(Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-tabular-" + topic))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +14,11 @@ import io.kdstream.app.replay.KafkaTrafficSink;
 import io.kdstream.app.replay.Replay;
 import io.kdstream.client.GatewayClient;
 import io.kdstream.core.data.LabeledImages;
-import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.core.testing.TopicRecords;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.SoftLabel;
@@ -31,7 +30,6 @@ import io.kdstream.teacher.training.TeacherTraining;
 import io.kdstream.teacher.training.TrainingListener;
 import io.kdstream.trainer.TrainerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,39 +109,17 @@ class WalkingSkeletonIT {
     }
 
     private static Checkpoint manifest(Pipeline pipeline, long version) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.groupless(Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-checkpoints"))) {
-            for (ConsumerRecord<byte[], byte[]> record : readAll(consumer, Topics.DEFAULT.checkpoints())) {
-                CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
-                if (key.getChunk() == -1 && key.getVersion() == version && record.value() != null) {
-                    return Codecs.CHECKPOINT.decode(record.value());
-                }
+        for (ConsumerRecord<byte[], byte[]> record : TopicRecords.readAll(pipeline.bootstrapServers(), Topics.DEFAULT.checkpoints())) {
+            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+            if (key.getChunk() == -1 && key.getVersion() == version && record.value() != null) {
+                return Codecs.CHECKPOINT.decode(record.value());
             }
         }
         throw new AssertionError("no manifest of version " + version + " on " + Topics.DEFAULT.checkpoints());
     }
 
     private static List<SoftLabel> softLabels(Pipeline pipeline) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.groupless(Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-labels"))) {
-            List<SoftLabel> labels = new ArrayList<>();
-            readAll(consumer, Topics.DEFAULT.softLabels()).forEach(record -> labels.add(Codecs.SOFT_LABEL.decode(record.value())));
-            return labels;
-        }
-    }
-
-    /** Every committed record of a topic, from its beginning to its end at the time of the call. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        var partitions = consumer.partitionsFor(topic).stream()
-                .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.currentTimeMillis() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        return records;
+        return TopicRecords.readAll(pipeline.bootstrapServers(), Topics.DEFAULT.softLabels()).stream()
+                .map(record -> Codecs.SOFT_LABEL.decode(record.value())).toList();
     }
 }

@@ -104,6 +104,22 @@ public final class GatewayClient {
         }
     }
 
+    /**
+     * {@code GET} of any route, for what the typed methods leave out (the Open Inference Protocol's {@code v2/...}).
+     *
+     * @param path relative to the gateway's address, e.g. {@code v2/models/student}
+     * @return the body of a 200
+     */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    /** {@code POST} of a JSON body to any route, e.g. {@code v2/models/student/infer}; returns the body of a 200. */
+    public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    }
+
     private static ObjectNode withRequestId(String requestId) {
         ObjectNode body = JSON.createObjectNode();
         if (requestId != null) {
@@ -126,11 +142,6 @@ public final class GatewayClient {
         }
         return new Prediction(node.path("requestId").asText(), node.path("modelVersion").asLong(), node.path("topClass").asInt(),
                 node.path("topClassName").asText(), values);
-    }
-
-    private JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -7,9 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.kdstream.core.config.ServiceConfig;
-import io.kdstream.core.task.InvalidTaskException;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.task.TaskContract;
-import io.kdstream.core.task.TaskFiles;
 import io.kdstream.gateway.models.PairedGate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
@@ -50,7 +49,6 @@ public final class GatewayConfig extends ServiceConfig {
     public static final String COPY_BUFFER_RECORDS = "copy.buffer.records";
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String DEVICE = "device";
-    public static final String TASK = "task";
 
     /** The smallest body that can hold one 784-value input written with a few decimals. */
     static final int MIN_BODY_BYTES = 16 * 1024;
@@ -69,7 +67,7 @@ public final class GatewayConfig extends ServiceConfig {
                 definition.define(key);
             }
         }
-        return definition
+        definition
                 .define(HTTP_HOST, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Address the HTTP API listens on; 127.0.0.1 keeps it private to this machine.")
                 .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH,
@@ -139,11 +137,10 @@ public final class GatewayConfig extends ServiceConfig {
                         "Bearer token of the admin routes (rollback, pin); empty turns them off (404). At least "
                                 + MIN_ADMIN_TOKEN_CHARS + " characters.")
                 .define(DEVICE, Type.STRING, "auto", ValidString.in("auto", "cpu", "gpu"), Importance.LOW,
-                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.")
-                .define(TASK, Type.STRING, "", Importance.MEDIUM,
-                        "The only task served: a built-in task's name (fashion-mnist, tabular-rbf) or a task file; "
-                                + "checkpoints of any other task are refused (task-mismatch). Empty follows the task of the "
-                                + "first good checkpoint. Either way one gateway serves one task for its whole life.");
+                        "Where the student runs: the first GPU when one is visible (auto), or forced to cpu or gpu.");
+        return TaskSetting.defineFollowing(definition, "follows the task of the first good checkpoint; a task pins it. "
+                + "Checkpoints of any other task are refused (task-mismatch), and either way one gateway serves one task "
+                + "for its whole life.");
     }
 
     @Override
@@ -161,13 +158,6 @@ public final class GatewayConfig extends ServiceConfig {
         if (!token.isEmpty() && token.length() < MIN_ADMIN_TOKEN_CHARS) {
             problems.add(ADMIN_TOKEN + " has " + token.length() + " characters but needs at least " + MIN_ADMIN_TOKEN_CHARS
                     + ": use a longer random token, or leave it empty to turn the admin routes off");
-        }
-        if (!getString(TASK).isBlank()) {
-            try {
-                TaskFiles.resolve(getString(TASK));
-            } catch (InvalidTaskException e) {
-                problems.add(TASK + ": " + e.getMessage());
-            }
         }
         if (gateExamplesMin() > gateExamplesMax() || gateExamplesMax() > gateExamplesRetained()) {
             problems.add(GATE_EXAMPLES_MIN + " (" + gateExamplesMin() + ") <= " + GATE_EXAMPLES_MAX + " ("
@@ -274,9 +264,8 @@ public final class GatewayConfig extends ServiceConfig {
         return getString(DEVICE);
     }
 
-    /** The task the {@value #TASK} setting pins, or empty to follow the first good checkpoint's. */
+    /** The task the {@value TaskSetting#KEY} setting pins, or empty to follow the first good checkpoint's. */
     public Optional<TaskContract> task() {
-        String task = getString(TASK);
-        return task.isBlank() ? Optional.empty() : Optional.of(TaskFiles.resolve(task));
+        return TaskSetting.pinned(this);
     }
 }

@@ -3,11 +3,16 @@ package io.kdstream.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.kdstream.core.config.ConfigDocs;
+import io.kdstream.core.config.TaskSetting;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigTest {
 
@@ -32,12 +37,33 @@ class GatewayConfigTest {
 
     @Test
     void shouldPinABuiltInTaskByNameAndRefuseAnUnknownOneNamingTheKey() {
-        assertThat(new GatewayConfig(Map.of(GatewayConfig.TASK, "tabular-rbf")).task()).hasValueSatisfying(
+        assertThat(new GatewayConfig(Map.of(TaskSetting.KEY, "tabular-rbf")).task()).hasValueSatisfying(
                 task -> assertThat(task.inputSize()).isEqualTo(16));
-        assertThatThrownBy(() -> new GatewayConfig(Map.of(GatewayConfig.TASK, "no-such-task")))
+        assertThatThrownBy(() -> new GatewayConfig(Map.of(TaskSetting.KEY, "no-such-task")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("task: task no-such-task")
-                .hasMessageContaining("neither a built-in task [fashion-mnist, tabular-rbf] nor an existing task file");
+                .hasMessageContaining("task: 'no-such-task' is neither a built-in task [fashion-mnist, tabular-rbf] nor an existing task file");
+    }
+
+    @Test
+    void shouldReadTheTaskSettingAsEveryOtherServiceDoesLeavingItEmptyToFollowTheCheckpoints(@TempDir Path dir) throws Exception {
+        // given a task file with several mistakes
+        Path bad = Files.writeString(dir.resolve("bad.json"), """
+                {"name": "Bad Name", "input": {"dtype": "int64", "shape": [0]}, "classes": ["only"]}""");
+
+        // then the gateway reports every one of them with its other mistakes, in the words of the teacher's, trainer's
+        // and monitor's task setting
+        assertThatThrownBy(() -> new GatewayConfig(Map.of(TaskSetting.KEY, bad.toString(), GatewayConfig.DEVICE, "tpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("device")
+                .hasMessageContaining("task: '" + bad + "' has")
+                .hasMessageContaining("input.dtype")
+                .hasMessageContaining("classes");
+        // and documents the setting with the shared text, saying what empty means for a gateway
+        assertThat(ConfigDocs.markdownTable(GatewayConfig.DEFINITION))
+                .contains("| `task` | string | `` |")
+                .contains("What the models take and give")
+                .contains("Empty (the default) follows the task of the first good checkpoint");
+        assertThat(TaskSetting.pinned(new GatewayConfig(Map.of()))).isEmpty();
     }
 
     @Test

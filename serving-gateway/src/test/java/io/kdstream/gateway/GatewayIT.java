@@ -15,6 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kdstream.broker.EmbeddedKafkaBroker;
+import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.metrics.CommonMetrics;
@@ -134,7 +135,7 @@ class GatewayIT {
         byte[] tabular = TestCheckpoints.tabularWeights();
         byte[] fashion = TestCheckpoints.trainedWeights();
         try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints());
-             Gateway gateway = new Gateway(shadowingEverything("tabular", Map.of(GatewayConfig.TASK, "tabular-rbf")),
+             Gateway gateway = new Gateway(shadowingEverything("tabular", Map.of(TaskSetting.KEY, "tabular-rbf")),
                      CommonMetrics.prometheusRegistry())) {
             gateway.start();
 

@@ -106,7 +106,8 @@ public final class TrainerConfig extends ServiceConfig {
                     "Largest weight chunk in bytes; keep it well under the brokers' message.max.bytes.")
             .define(HOLDOUT_PERMILLE, Type.INT, 50, Range.between(0, 999), Importance.MEDIUM,
                     "Share of the stream held out from training, in thousandths: a request is held out when "
-                            + "floorMod(requestId.hashCode(), 1000) < holdout.permille. It scores every checkpoint.")
+                            + "floorMod(fmix32(requestId.hashCode()), 1000) < holdout.permille (fmix32: MurmurHash3's "
+                            + "finaliser, so sequential ids spread evenly). It scores every checkpoint.")
             .define(HOLDOUT_SIZE, Type.INT, 2000, Range.between(1, 1_000_000), Importance.LOW,
                     "The most recent held-out examples kept for scoring.")
             .define(REPLAY_BUFFER_SIZE, Type.INT, 10_000, Range.between(0, 10_000_000), Importance.MEDIUM,

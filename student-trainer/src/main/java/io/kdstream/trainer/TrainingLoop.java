@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 
 import ai.djl.Device;
 import io.kdstream.core.config.TaskSetting;
+import io.kdstream.core.eval.HoldoutSlice;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
@@ -32,7 +33,6 @@ import io.kdstream.trainer.checkpoints.LineageTracker;
 import io.kdstream.trainer.labels.Example;
 import io.kdstream.trainer.labels.ExampleDecoder;
 import io.kdstream.trainer.labels.GroundTruthCache;
-import io.kdstream.trainer.labels.HoldoutSlice;
 import io.kdstream.trainer.labels.UnusableRecordException;
 import io.kdstream.trainer.training.Batch;
 import io.kdstream.trainer.training.BatchAssembler;

@@ -14,12 +14,12 @@ import java.util.function.Supplier;
 
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.eval.HoldoutSlice;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.core.testing.FashionSlices;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.serde.Codecs;
-import io.kdstream.trainer.labels.HoldoutSlice;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.SoftLabels;
 import io.kdstream.trainer.testing.TopicData;

@@ -26,7 +26,6 @@ import io.kdstream.core.data.LabeledData;
 import io.kdstream.core.eval.ClassificationScores;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.task.TaskContract;
-import io.kdstream.gateway.GatewayConfig;
 import io.kdstream.monitor.MonitorConfig;
 import io.kdstream.monitor.MonitorSnapshot;
 import io.kdstream.teacher.model.TeacherManifest;
@@ -73,7 +72,7 @@ public final class Demo {
         LabeledData test = data.test(options.testFile());
         Pipeline.Settings settings = new Pipeline.Settings(4, options.teacherSettings(),
                 Map.of(TrainerConfig.CHECKPOINT_INTERVAL_MS, 2000, TrainerConfig.REPLAY_FRACTION, 0.5, TaskSetting.KEY, options.taskSetting()),
-                Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0, GatewayConfig.TASK, options.taskSetting()),
+                Map.of("http.port", options.gatewayPort(), "shadow.fraction", 1.0, TaskSetting.KEY, options.taskSetting()),
                 // Windows short enough that a two-minute run shows live figures; production keeps the defaults.
                 Map.of(MonitorConfig.QUALITY_WINDOW_MS, 10_000, MonitorConfig.JOIN_WINDOW_MS, 10_000, MonitorConfig.JOIN_GRACE_MS, 2_000,
                         MonitorConfig.DRIFT_WINDOW_MS, 10_000, MonitorConfig.DRIFT_REFERENCE_MS, 30_000, TaskSetting.KEY, options.taskSetting()));

@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import io.kdstream.core.checkpoint.CheckpointAssembler;
 import io.kdstream.core.checkpoint.CheckpointChunks;
+import io.kdstream.core.eval.HoldoutSlice;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.DeadLetter;
@@ -70,9 +71,10 @@ public record Ledger(Map<String, Integer> labelsPerRequest, List<DeadLetter> dea
         return labelsPerRequest.values().stream().mapToLong(Integer::longValue).sum();
     }
 
-    /** Labels the trainer holds out (never trains on): the same rule as its HoldoutSlice. */
+    /** Labels the trainer holds out (never trains on), by its own rule. */
     public long heldOut() {
-        return labelsPerRequest.keySet().stream().filter(id -> Math.floorMod(id.hashCode(), 1000) < HOLDOUT_PERMILLE).count();
+        HoldoutSlice slice = new HoldoutSlice(HOLDOUT_PERMILLE);
+        return labelsPerRequest.keySet().stream().filter(slice::isHeldOut).count();
     }
 
     public long deadLettersFrom(String topic) {

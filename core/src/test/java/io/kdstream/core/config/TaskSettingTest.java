@@ -58,6 +58,27 @@ class TaskSettingTest {
                 .hasMessageContaining("task: 'no-such-task' is neither a built-in task [fashion-mnist, tabular-rbf]");
     }
 
+    static final class FollowingConfig extends ServiceConfig {
+        static final ConfigDef DEFINITION = TaskSetting.defineFollowing(commonDefinitions(9999), "follows the first model read.");
+
+        FollowingConfig(Map<String, ?> originals) {
+            super(DEFINITION, originals);
+        }
+    }
+
+    @Test
+    void shouldLeaveTheTaskOfAServiceThatFollowsItsModelsEmptyUnlessPinned() {
+        assertThat(TaskSetting.pinned(new FollowingConfig(Map.of()))).isEmpty();
+        assertThat(TaskSetting.pinned(new FollowingConfig(Map.of("task", " ")))).isEmpty();
+        assertThat(TaskSetting.pinned(new FollowingConfig(Map.of("task", "tabular-rbf")))).contains(BuiltInTasks.TABULAR_RBF);
+        assertThat(TaskSetting.pinned(new TaskConfig(Map.of()))).contains(BuiltInTasks.FASHION_MNIST);
+        assertThatThrownBy(() -> new FollowingConfig(Map.of("task", "no-such-task")))
+                .hasMessageContaining("task: 'no-such-task' is neither a built-in task [fashion-mnist, tabular-rbf]");
+        assertThat(ConfigDocs.markdownTable(FollowingConfig.DEFINITION))
+                .contains("| `task` | string | `` |")
+                .contains("Empty (the default) follows the first model read.");
+    }
+
     @Test
     void shouldDocumentTheSettingOnce() {
         assertThat(ConfigDocs.markdownTable(TaskConfig.DEFINITION)).contains("| `task` | string | `fashion-mnist` |");

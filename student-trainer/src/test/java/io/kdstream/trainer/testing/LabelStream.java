@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Random;
 
 import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.eval.HoldoutSlice;
 import io.kdstream.core.testing.FashionSlices;
 import io.kdstream.schemas.serde.Codecs;
-import io.kdstream.trainer.labels.HoldoutSlice;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**

@@ -1,12 +1,11 @@
 package io.kdstream.trainer.testing;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.testing.TopicRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,23 +20,7 @@ public final class TopicData {
 
     /** Every committed record of the topic, partition by partition, as far as its end reaches now. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
-        Map<String, Object> settings = KafkaClients.groupless(Map.of("bootstrap.servers", bootstrap), "test-reader");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return TopicRecords.readAll(bootstrap, topic);
     }
 
     /** The end offset of every partition (committed records only). */
