@@ -41,7 +41,8 @@ class RecordRoundTripTest {
                 .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f, List.of(new ClassScores(30, 0.9f, 0.85f, 0.6f, 0.6f),
                         new ClassScores(20, 0.95f, null, 0.4f, 0.4f)))).build();
         return Stream.of(
-                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY)),
+                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY, null)),
+                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW, "gw-1")),
                 Arguments.of(Codecs.SOFT_LABEL, dense),
                 Arguments.of(Codecs.SOFT_LABEL, sparse),
                 Arguments.of(Codecs.CHECKPOINT, checkpoint),
@@ -79,7 +80,7 @@ class RecordRoundTripTest {
 
     @Test
     void shouldRefuseTruncatedBytes() {
-        byte[] bytes = Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW));
+        byte[] bytes = Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW, null));
 
         assertThatThrownBy(() -> Codecs.TRAFFIC_EVENT.decode(java.util.Arrays.copyOf(bytes, bytes.length / 2)))
                 .isInstanceOf(RecordDecodingException.class);
