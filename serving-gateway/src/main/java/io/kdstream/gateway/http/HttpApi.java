@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.kdstream.core.service.Health;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.task.TaskFiles;
 import io.kdstream.gateway.GatewayMetrics;
@@ -44,11 +46,14 @@ public final class HttpApi {
     private final ObjectMapper json;
     private final int maxBodyBytes;
     private final int maxRows;
+    private final Supplier<Health> health;
 
+    /** @param health what {@code /health/live} and {@code /health/ready} answer: the gateway's own health */
     public HttpApi(ModelManager models, MicroBatcher batcher, AnswerCopier copier, PrometheusMeterRegistry registry,
                    GatewayMetrics metrics, String adminToken, String modelName, Duration requestTimeout,
-                   int maxBodyBytes, int maxRows) {
+                   int maxBodyBytes, int maxRows, Supplier<Health> health) {
         this.models = models;
+        this.health = health;
         this.predictor = new Predictor(models, batcher, copier, modelName, requestTimeout);
         this.registry = registry;
         this.metrics = metrics;
@@ -80,8 +85,11 @@ public final class HttpApi {
         app.post("/v1/models/rollback", this::rollback);
         app.post("/v1/models/pin", this::pin);
         app.delete("/v1/models/pin", this::unpin);
-        app.get("/health/live", ctx -> Json.write(ctx, 200, json, Map.of("status", "live")));
-        app.get("/health/ready", this::ready);
+        // The Open Inference Protocol's server health (/v2/health/...) is the same: its live and ready fields are ours.
+        for (String prefix : List.of("", "/v2")) {
+            app.get(prefix + "/health/live", ctx -> health(ctx, false));
+            app.get(prefix + "/health/ready", ctx -> health(ctx, true));
+        }
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         openInference.routes(app, this::recordLatency);
     }
@@ -184,15 +192,14 @@ public final class HttpApi {
         Json.write(ctx, 200, json, served == null ? Map.of() : describe(served));
     }
 
-    /** 200 while a model is served and the model worker runs; 503 naming the reason otherwise. */
-    private void ready(Context ctx) {
-        String notReady = predictor.notReady();
-        if (notReady != null) {
+    /** The gateway's {@link Health}: 200 when live (or ready), 503 otherwise, its JSON naming the reason. */
+    private void health(Context ctx, boolean readiness) {
+        Health now = health.get();
+        int status = now.httpStatus(readiness);
+        if (status != 200) {
             ctx.header("Retry-After", "1");
-            Json.write(ctx, 503, json, Map.of("status", "not-ready", "error", "not-ready", "detail", notReady));
-            return;
         }
-        Json.write(ctx, 200, json, Map.of("status", "ready", "modelVersion", models.servedVersion().orElse(-1)));
+        ctx.status(status).contentType("application/json").result(now.toJson());
     }
 
     private static Map<String, Object> describe(VersionRecord record) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.kdstream.core.metrics.CommonMetrics;
+import io.kdstream.gateway.Gateway;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.models.ModelManager;
@@ -60,7 +61,7 @@ final class ApiHarness implements AutoCloseable {
         batcher = batchers.create(slot, metrics);
         copier = new AnswerCopier(producer, "kd-traffic", "kd-predictions", 0.5, 1.0, 128, metrics);
         app = new HttpApi(models, batcher, copier, registry, metrics, adminToken, "student", Duration.ofSeconds(10),
-                MAX_BODY, MAX_ROWS).create();
+                MAX_BODY, MAX_ROWS, () -> Gateway.health(null, batcher, models)).create();
         batcher.start();
         copier.start();
         app.start("127.0.0.1", 0);
