@@ -50,6 +50,8 @@ class RecordRoundTripTest {
                 Arguments.of(Codecs.CHECKPOINT_CHUNK, new CheckpointChunk("student", 7L, 0, ByteBuffer.wrap(new byte[]{1, 2, 3}))),
                 Arguments.of(Codecs.PREDICTION, new Prediction("r-1", T0, "student", 7L, List.of(0.1f, 0.9f), 1, 1.5f)),
                 Arguments.of(Codecs.GROUND_TRUTH, new GroundTruth("r-1", T0, 4)),
+                Arguments.of(Codecs.SERVING_DECISION, new ServingDecision("student", 41L, List.of(42L), "pin", 41L, "alice",
+                        "hold v41", T0)),
                 Arguments.of(Codecs.DEAD_LETTER, new DeadLetter("teacher", "kd-traffic", 0, 12L, "undecodable",
                         "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}), false, -1, 1)));
     }

@@ -16,6 +16,7 @@ import io.kdstream.core.model.Devices;
 import io.kdstream.core.service.Health;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.checkpoints.CheckpointFollower;
+import io.kdstream.gateway.checkpoints.ServingDecisionWriter;
 import io.kdstream.gateway.examples.RecentExamples;
 import io.kdstream.gateway.examples.SoftLabelTail;
 import io.kdstream.gateway.http.HttpApi;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -39,7 +41,8 @@ import org.apache.kafka.clients.producer.Producer;
  *
  * <p>Reads kd-checkpoints (from the start, no consumer group) and the tail of kd-soft-labels (no consumer group, for
  * the paired gate's recent examples); writes kd-traffic (shadow copies), kd-predictions
- * and kd-dead-letters. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
+ * and kd-dead-letters, and admins' serving decisions (rollbacks, pins) to kd-checkpoints, where every gateway of the
+ * model reads and obeys them. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -54,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final SoftLabelTail labelTail;
     private final KafkaClientMetrics producerMetrics;
     private final KafkaClientMetrics consumerMetrics;
+    private final ServingDecisionWriter decisions;
     private final Javalin http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -90,8 +94,10 @@ public final class Gateway implements AutoCloseable {
         this.follower = new CheckpointFollower(consumer, checkpoints, config.modelName(), models,
                 new DeadLetters(SERVICE, config.topics().deadLetters(), registry), copier::sendRaw,
                 new ConsumerLag(registry, SERVICE, checkpoints));
+        this.decisions = new ServingDecisionWriter(new KafkaProducer<>(KafkaClients.producer(config.kafkaClientSettings(),
+                "kd-gateway-decisions")), checkpoints);
         this.http = new HttpApi(models, batcher, copier, registry, metrics, config.adminToken(), config.modelName(),
-                config.requestTimeout(), config.maxBodyBytes(), config.maxRows(), this::health).create();
+                config.requestTimeout(), config.maxBodyBytes(), config.maxRows(), this::health, decisions).create();
     }
 
     /**
@@ -195,6 +201,7 @@ public final class Gateway implements AutoCloseable {
         }
         batcher.close();
         copier.close();
+        decisions.close();
         producerMetrics.close();
         consumerMetrics.close();
         models.close();

@@ -66,7 +66,7 @@ public record Ledger(Map<String, Integer> labelsPerRequest, Set<String> heldOutR
             if (key.getChunk() == CheckpointChunks.MANIFEST) {
                 newest = Codecs.CHECKPOINT.decode(record.value());
                 reassembles = assembler.complete(newest) != null;
-            } else {
+            } else if (CheckpointChunks.isWeightChunk(key)) {
                 assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         }

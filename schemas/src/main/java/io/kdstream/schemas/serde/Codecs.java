@@ -6,6 +6,7 @@ import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.Prediction;
+import io.kdstream.schemas.ServingDecision;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.TrafficEvent;
 
@@ -20,6 +21,7 @@ public final class Codecs {
     public static final AvroCodec<Prediction> PREDICTION = new AvroCodec<>(Prediction.getClassSchema());
     public static final AvroCodec<GroundTruth> GROUND_TRUTH = new AvroCodec<>(GroundTruth.getClassSchema());
     public static final AvroCodec<DeadLetter> DEAD_LETTER = new AvroCodec<>(DeadLetter.getClassSchema());
+    public static final AvroCodec<ServingDecision> SERVING_DECISION = new AvroCodec<>(ServingDecision.getClassSchema());
 
     private Codecs() {
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import io.kdstream.gateway.models.VersionRecord;
 import io.kdstream.gateway.traffic.AnswerCopier;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.HoldoutScores;
+import io.kdstream.schemas.ServingDecision;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -36,6 +38,11 @@ public final class HttpApi {
 
     static final String PREDICT = "/v1/predict";
     static final String STARTED = "kd.started";
+    static final String BY = "by";
+    static final String REASON = "reason";
+    private static final int MAX_BY_CHARS = 200;
+    private static final int MAX_REASON_CHARS = 1000;
+    private static final String AUDIT_EXAMPLE = "\"by\": \"alice\", \"reason\": \"agreement fell after v42\"";
 
     private final ModelManager models;
     private final Predictor predictor;
@@ -47,13 +54,18 @@ public final class HttpApi {
     private final int maxBodyBytes;
     private final int maxRows;
     private final Supplier<Health> health;
+    private final Consumer<ServingDecision> decisions;
 
-    /** @param health what {@code /health/live} and {@code /health/ready} answer: the gateway's own health */
+    /**
+     * @param health    what {@code /health/live} and {@code /health/ready} answer: the gateway's own health
+     * @param decisions keeps an admin's decision where every gateway reads it; throws when it cannot
+     */
     public HttpApi(ModelManager models, MicroBatcher batcher, AnswerCopier copier, PrometheusMeterRegistry registry,
                    GatewayMetrics metrics, String adminToken, String modelName, Duration requestTimeout,
-                   int maxBodyBytes, int maxRows, Supplier<Health> health) {
+                   int maxBodyBytes, int maxRows, Supplier<Health> health, Consumer<ServingDecision> decisions) {
         this.models = models;
         this.health = health;
+        this.decisions = decisions;
         this.predictor = new Predictor(models, batcher, copier, modelName, requestTimeout);
         this.registry = registry;
         this.metrics = metrics;
@@ -165,31 +177,66 @@ public final class HttpApi {
         body.put("servedVersion", served.isPresent() ? served.getAsLong() : null);
         OptionalLong pinned = models.pinnedVersion();
         body.put("pinnedVersion", pinned.isPresent() ? pinned.getAsLong() : null);
+        ServingDecision decision = models.lastDecision();
+        body.put("decision", decision == null ? null : describe(decision));
         body.put("versions", versions);
         Json.write(ctx, 200, json, body);
     }
 
     private void rollback(Context ctx) {
         admin.check(ctx);
-        Json.write(ctx, 200, json, describe(models.rollback()));
+        JsonNode body = adminBody(ctx, "{" + AUDIT_EXAMPLE + "}");
+        decide(ctx, models.rollbackDecision(auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
     }
 
     private void pin(Context ctx) {
         admin.check(ctx);
-        Json.requireJsonContentType(ctx);
-        JsonNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes), json, "{\"version\": 12}");
+        JsonNode body = adminBody(ctx, "{\"version\": 12, " + AUDIT_EXAMPLE + "}");
         JsonNode version = body.get("version");
         if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
             throw ApiException.badRequest("bad-version", "expected {\"version\": <whole number>} but 'version' is "
                     + (version == null ? "missing" : version.toString()));
         }
-        Json.write(ctx, 200, json, describe(models.pin(version.asLong())));
+        decide(ctx, models.pinDecision(version.asLong(), auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
     }
 
     private void unpin(Context ctx) {
         admin.check(ctx);
-        VersionRecord served = models.unpin();
-        Json.write(ctx, 200, json, served == null ? Map.of() : describe(served));
+        JsonNode body = adminBody(ctx, "{" + AUDIT_EXAMPLE + "}");
+        decide(ctx, models.unpinDecision(auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
+    }
+
+    /**
+     * Keeps an admin's decision on the checkpoint topic, where every gateway of the model (this one after a restart
+     * too) reads it, and only then obeys it here: a decision that could not be kept is not done anywhere.
+     */
+    private void decide(Context ctx, ServingDecision decision) {
+        try {
+            decisions.accept(decision);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "decision-not-kept", "the " + decision.getAction() + " could not be written to the "
+                    + "checkpoint topic, so no gateway obeys it (nothing changed): " + e.getMessage());
+        }
+        VersionRecord served = models.apply(decision);
+        Map<String, Object> body = served == null ? new LinkedHashMap<>() : describe(served);
+        body.put("decision", describe(decision));
+        Json.write(ctx, 200, json, body);
+    }
+
+    private JsonNode adminBody(Context ctx, String example) {
+        Json.requireJsonContentType(ctx);
+        return Json.readObject(Json.readBody(ctx, maxBodyBytes), json, example);
+    }
+
+    /** A required non-blank text of at most {@code maxChars}: who decided, or why. */
+    private static String auditField(JsonNode body, String name, int maxChars) {
+        JsonNode field = body.get(name);
+        if (field == null || !field.isTextual() || field.asText().isBlank() || field.asText().length() > maxChars) {
+            throw ApiException.badRequest("bad-audit", "'" + name + "' must be a non-blank string of at most " + maxChars
+                    + " characters (admin actions say who did them and why, for every gateway's history) but is "
+                    + (field == null ? "missing" : ContractInputs.kind(field)));
+        }
+        return field.asText();
     }
 
     /** The gateway's {@link Health}: 200 when live (or ready), 503 otherwise, its JSON naming the reason. */
@@ -200,6 +247,18 @@ public final class HttpApi {
             ctx.header("Retry-After", "1");
         }
         ctx.status(status).contentType("application/json").result(now.toJson());
+    }
+
+    private static Map<String, Object> describe(ServingDecision decision) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("action", decision.getAction());
+        entry.put("version", decision.getVersion());
+        entry.put(BY, decision.getAdmin());
+        entry.put(REASON, decision.getReason());
+        entry.put("time", decision.getTime().toString());
+        entry.put("pinnedVersion", decision.getPinnedVersion());
+        entry.put("rolledBack", decision.getRolledBack());
+        return entry;
     }
 
     private static Map<String, Object> describe(VersionRecord record) {
