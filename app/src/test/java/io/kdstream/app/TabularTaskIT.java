@@ -84,7 +84,8 @@ class TabularTaskIT {
             send(pipeline, traffic, 0, 2000);
             Eventually.await("a first checkpoint", Duration.ofSeconds(150), () -> pipeline.trainer().latestVersion(), v -> v >= 1);
             send(pipeline, traffic, 2000, 4000);
-            // (about 80 of the 4,000 rows fall in the held-out slice; the newest checkpoint is scored once most have arrived)
+            // (about 200 of the 4,000 rows fall in the held-out slice at the default permille of 50; the newest
+            // checkpoint is scored once most have arrived)
             Checkpoint manifest = Eventually.await("a checkpoint scored on most held-out rows", Duration.ofSeconds(150),
                     () -> newestManifest(pipeline), m -> m != null && m.getHoldout().getExamples() >= 60);
 
@@ -159,7 +160,7 @@ class TabularTaskIT {
                 Map.of("bootstrap.servers", pipeline.bootstrapServers()), "it-tabular-replay"))) {
             for (int i = from; i < to; i++) {
                 String requestId = "row-" + i;
-                TrafficEvent event = new TrafficEvent(requestId, Instant.now(), rows.tensor(i), rows.label(i), TrafficSource.REPLAY);
+                TrafficEvent event = new TrafficEvent(requestId, Instant.now(), rows.tensor(i), rows.label(i), TrafficSource.REPLAY, null);
                 producer.send(new ProducerRecord<>(Topics.DEFAULT.traffic(), requestId.getBytes(StandardCharsets.UTF_8),
                         Codecs.TRAFFIC_EVENT.encode(event)));
             }

@@ -49,7 +49,7 @@ class HostileRecordTest {
     void shouldStillDecodeALargeHonestRecord() {
         TrafficEvent event = new TrafficEvent("r".repeat(900_000), Instant.EPOCH,
                 Tensor.newBuilder().setDtype(DType.UINT8).setShape(List.of(1, 28, 28)).setData(ByteBuffer.wrap(new byte[784])).build(),
-                null, TrafficSource.SHADOW);
+                null, TrafficSource.SHADOW, null);
 
         assertThat(Codecs.TRAFFIC_EVENT.decode(Codecs.TRAFFIC_EVENT.encode(event))).isEqualTo(event);
     }

@@ -41,7 +41,8 @@ class RecordRoundTripTest {
                 .setHoldout(new HoldoutScores(50, 0.9f, 0.05f, 0.88f, List.of(new ClassScores(30, 0.9f, 0.85f, 0.6f, 0.6f),
                         new ClassScores(20, 0.95f, null, 0.4f, 0.4f)))).build();
         return Stream.of(
-                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY)),
+                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), 3, TrafficSource.REPLAY, null)),
+                Arguments.of(Codecs.TRAFFIC_EVENT, new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW, "gw-1")),
                 Arguments.of(Codecs.SOFT_LABEL, dense),
                 Arguments.of(Codecs.SOFT_LABEL, sparse),
                 Arguments.of(Codecs.CHECKPOINT, checkpoint),
@@ -49,6 +50,8 @@ class RecordRoundTripTest {
                 Arguments.of(Codecs.CHECKPOINT_CHUNK, new CheckpointChunk("student", 7L, 0, ByteBuffer.wrap(new byte[]{1, 2, 3}))),
                 Arguments.of(Codecs.PREDICTION, new Prediction("r-1", T0, "student", 7L, List.of(0.1f, 0.9f), 1, 1.5f)),
                 Arguments.of(Codecs.GROUND_TRUTH, new GroundTruth("r-1", T0, 4)),
+                Arguments.of(Codecs.SERVING_DECISION, new ServingDecision("student", 41L, List.of(42L), "pin", 41L, "alice",
+                        "hold v41", T0)),
                 Arguments.of(Codecs.DEAD_LETTER, new DeadLetter("teacher", "kd-traffic", 0, 12L, "undecodable",
                         "expected TrafficEvent", T0, null, ByteBuffer.wrap(new byte[]{9}), false, -1, 1)));
     }
@@ -79,7 +82,7 @@ class RecordRoundTripTest {
 
     @Test
     void shouldRefuseTruncatedBytes() {
-        byte[] bytes = Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW));
+        byte[] bytes = Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("r-1", T0, image(), null, TrafficSource.SHADOW, null));
 
         assertThatThrownBy(() -> Codecs.TRAFFIC_EVENT.decode(java.util.Arrays.copyOf(bytes, bytes.length / 2)))
                 .isInstanceOf(RecordDecodingException.class);

@@ -19,11 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Holds every current schema against the last released one: new readers must read old records and old
  * readers new ones (full compatibility), so services can be upgraded one at a time. When a schema changes
- * compatibly and is released, copy it into {@code released/vN+1} and point {@link #RELEASED} there.
+ * compatibly and is released, copy it into {@code released/vN+1} (main resources: the codecs read records of the
+ * released schemas too) and point {@code ReleasedSchemas.RELEASED} there.
  */
 class SchemaEvolutionTest {
 
-    private static final String RELEASED = "/released/v1/";
+    private static final String RELEASED = io.kdstream.schemas.serde.ReleasedSchemas.RELEASED;
     private static final Map<String, Schema> CURRENT = Map.of(
             "TrafficEvent", TrafficEvent.getClassSchema(),
             "SoftLabel", SoftLabel.getClassSchema(),

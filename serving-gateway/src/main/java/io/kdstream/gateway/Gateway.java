@@ -1,5 +1,8 @@
 package io.kdstream.gateway;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.djl.Device;
@@ -7,10 +10,13 @@ import io.javalin.Javalin;
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.KafkaClients;
+import io.kdstream.core.kafka.TopicCheck;
+import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.service.Health;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.checkpoints.CheckpointFollower;
+import io.kdstream.gateway.checkpoints.ServingDecisionWriter;
 import io.kdstream.gateway.examples.RecentExamples;
 import io.kdstream.gateway.examples.SoftLabelTail;
 import io.kdstream.gateway.http.HttpApi;
@@ -25,6 +31,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -34,7 +41,8 @@ import org.apache.kafka.clients.producer.Producer;
  *
  * <p>Reads kd-checkpoints (from the start, no consumer group) and the tail of kd-soft-labels (no consumer group, for
  * the paired gate's recent examples); writes kd-traffic (shadow copies), kd-predictions
- * and kd-dead-letters. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
+ * and kd-dead-letters, and admins' serving decisions (rollbacks, pins) to kd-checkpoints, where every gateway of the
+ * model reads and obeys them. Serves its API, {@code /health} and {@code /metrics} on {@code http.port}.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -49,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final SoftLabelTail labelTail;
     private final KafkaClientMetrics producerMetrics;
     private final KafkaClientMetrics consumerMetrics;
+    private final ServingDecisionWriter decisions;
     private final Javalin http;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -85,12 +94,26 @@ public final class Gateway implements AutoCloseable {
         this.follower = new CheckpointFollower(consumer, checkpoints, config.modelName(), models,
                 new DeadLetters(SERVICE, config.topics().deadLetters(), registry), copier::sendRaw,
                 new ConsumerLag(registry, SERVICE, checkpoints));
+        this.decisions = new ServingDecisionWriter(new KafkaProducer<>(KafkaClients.producer(config.kafkaClientSettings(),
+                "kd-gateway-decisions")), checkpoints);
         this.http = new HttpApi(models, batcher, copier, registry, metrics, config.adminToken(), config.modelName(),
-                config.requestTimeout(), config.maxBodyBytes(), config.maxRows()).create();
+                config.requestTimeout(), config.maxBodyBytes(), config.maxRows(), this::health, decisions).create();
     }
 
-    /** Starts the worker threads and the HTTP server; returns once the server listens. */
+    /**
+     * Checks the topics it needs (waiting a while for missing ones), then starts the worker threads and the HTTP
+     * server; returns once the server listens.
+     *
+     * @throws IllegalStateException naming each needed topic that is missing or defined otherwise, and the fix
+     */
     public void start() {
+        Topics topics = config.topics();
+        List<String> needed = new ArrayList<>(List.of(topics.checkpoints(), topics.traffic(), topics.predictions(),
+                topics.deadLetters()));
+        if (labelTail != null) {
+            needed.add(topics.softLabels());
+        }
+        TopicCheck.require(config.kafkaClientSettings(), "the serving gateway", topics, needed);
         batcher.start();
         copier.start();
         if (labelTail != null) {
@@ -116,19 +139,36 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Live while it follows checkpoints (it stops being live when the follower died, so a supervisor restarts it);
-     * ready once it serves a model.
+     * The one truth about the gateway, answered at {@code /health/live} and {@code /health/ready} and watched by the
+     * {@code kd gateway} command: live while it follows checkpoints and its model worker runs (a dead one is not
+     * live, so that a supervisor restarts it); ready once it serves a model.
      */
     public Health health() {
         if (closed.get()) {
             return Health.stopped();
         }
-        Throwable stopped = follower.stoppedBy();
-        if (stopped != null) {
-            return Health.failed(stopped);
+        return health(follower.stoppedBy(), batcher, models);
+    }
+
+    /**
+     * {@link #health()} of a running gateway from its parts: public so that HTTP tests without Kafka judge by it too.
+     *
+     * @param followerStopped what stopped the checkpoint follower, or null while it runs
+     */
+    public static Health health(Throwable followerStopped, MicroBatcher batcher, ModelManager models) {
+        if (followerStopped != null) {
+            return Health.failed(followerStopped);
         }
-        long served = servedVersion();
-        return served >= 0 ? Health.ready("serving v" + served) : Health.starting("waiting for a checkpoint that passes its gates");
+        String workerFailure = batcher.failure();
+        if (workerFailure != null) {
+            return new Health(false, false, false, "failed: " + workerFailure);
+        }
+        if (!batcher.healthy()) {
+            return Health.starting("the model worker is not running yet");
+        }
+        OptionalLong served = models.servedVersion();
+        return served.isPresent() ? Health.ready("serving v" + served.getAsLong())
+                : Health.starting("waiting for a checkpoint that passes its gates");
     }
 
     /** True once the checkpoint topic has been read to the end it had at start. */
@@ -161,6 +201,7 @@ public final class Gateway implements AutoCloseable {
         }
         batcher.close();
         copier.close();
+        decisions.close();
         producerMetrics.close();
         consumerMetrics.close();
         models.close();

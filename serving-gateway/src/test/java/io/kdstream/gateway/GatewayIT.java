@@ -1,6 +1,7 @@
 package io.kdstream.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -179,6 +180,47 @@ class GatewayIT {
             TrafficEvent shadow = readTraffic(requestId);
             assertThat(shadow.getInput().getShape()).containsExactly(16);
             assertThat(shadow.getInput().getDtype()).isEqualTo(io.kdstream.schemas.DType.FLOAT32);
+        }
+    }
+
+    @Test
+    void shouldAnswerHealthWithWhatTheGatewaySaysOfItself() {
+        try (Gateway gateway = new Gateway(shadowingEverything("unpublished", Map.of()), CommonMetrics.prometheusRegistry())) {
+            gateway.start();
+
+            // when no checkpoint of its model has passed the gates yet
+            Reply ready = get(gateway, "/health/ready");
+            Reply live = get(gateway, "/health/live");
+
+            // then both answers are Gateway.health(), the one truth the kd command also exits by
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo(json(gateway.health().toJson()));
+            assertThat(live.status()).isEqualTo(200);
+            assertThat(live.body()).isEqualTo(json(gateway.health().toJson()));
+            assertThat(live.body().get("detail").asText()).contains("waiting for a checkpoint");
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnACheckpointTopicThatIsNotCompactedNamingTheTopicAndTheFix() {
+        // given a checkpoint topic made as a broker auto-creates topics: delete policy
+        kafka.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("auto-created-checkpoints", 1, (short) 1)));
+
+        try (Gateway gateway = new Gateway(shadowingEverything("student", Map.of(GatewayConfig.TOPIC_CHECKPOINTS, "auto-created-checkpoints")),
+                CommonMetrics.prometheusRegistry())) {
+            // when it starts, then it refuses, naming the topic, what is wrong and the fix
+            assertThatThrownBy(gateway::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the serving gateway cannot start")
+                    .hasMessageContaining("topic auto-created-checkpoints has cleanup.policy=delete but needs compact")
+                    .hasMessageContaining("kd topics create");
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.kdstream.trainer;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,8 @@ import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.trainer.labels.HoldoutKey;
+import io.kdstream.core.eval.HoldoutSlice;
 import io.kdstream.trainer.training.StudentSetup;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,6 +51,8 @@ public final class TrainerConfig extends ServiceConfig {
     public static final String CHECKPOINT_CHUNK_BYTES = "checkpoint.chunk.bytes";
     public static final String HOLDOUT_PERMILLE = "holdout.permille";
     public static final String HOLDOUT_SIZE = "holdout.size";
+    public static final String HOLDOUT_KEY = "holdout.key";
+    public static final String HOLDOUT_KEY_FILE = "holdout.key.file";
     public static final String REPLAY_BUFFER_SIZE = "replay.buffer.size";
     public static final String REPLAY_FRACTION = "replay.fraction";
     public static final String GROUND_TRUTH_CACHE_SIZE = "ground.truth.cache.size";
@@ -105,11 +111,21 @@ public final class TrainerConfig extends ServiceConfig {
             .define(CHECKPOINT_CHUNK_BYTES, Type.INT, 256 * 1024, Range.between(1024, 900 * 1024), Importance.LOW,
                     "Largest weight chunk in bytes; keep it well under the brokers' message.max.bytes.")
             .define(HOLDOUT_PERMILLE, Type.INT, 50, Range.between(0, 999), Importance.MEDIUM,
-                    "Share of the stream held out from training, in thousandths: a request is held out when "
-                            + "floorMod(fmix32(requestId.hashCode()), 1000) < holdout.permille (fmix32: MurmurHash3's "
-                            + "finaliser, so sequential ids spread evenly). It scores every checkpoint.")
+                    "Share of the stream held out from training, in thousandths. A record is held out when its keyed hash "
+                            + "HMAC-SHA256(holdout.key, id), first 8 bytes unsigned, modulo 1000 is below holdout.permille; the "
+                            + "id is the gateway's shadowId of a shadow copy, else the request id. It scores every checkpoint.")
             .define(HOLDOUT_SIZE, Type.INT, 2000, Range.between(1, 1_000_000), Importance.LOW,
                     "The most recent held-out examples kept for scoring.")
+            .define(HOLDOUT_KEY, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Secret key (at least " + HoldoutSlice.MIN_KEY_BYTES + " bytes of UTF-8) of the hash that chooses the "
+                            + "held-out slice, so that clients cannot choose it. Every trainer that must hold out the same "
+                            + "requests (restarts, a standby, rival models on one stream) needs the same key; changing it "
+                            + "loses nothing committed but scores later checkpoints on another slice. Empty: the key in "
+                            + "holdout.key.file, generated there on first start.")
+            .define(HOLDOUT_KEY_FILE, Type.STRING, "", Importance.LOW,
+                    "Where the holdout key is kept when holdout.key is empty: read at start, or generated (256 random bits, "
+                            + "owner-only) if missing. Put it on storage that outlives the trainer (a volume) and that its "
+                            + "standby shares. Empty means ~/.kd/holdout.key.")
             .define(REPLAY_BUFFER_SIZE, Type.INT, 10_000, Range.between(0, 10_000_000), Importance.MEDIUM,
                     "Examples kept for replay: a uniform sample (reservoir) of everything trained on so far.")
             .define(REPLAY_FRACTION, Type.DOUBLE, 0.0, Range.between(0, 0.9), Importance.MEDIUM,
@@ -190,6 +206,12 @@ public final class TrainerConfig extends ServiceConfig {
                     + bytesAhead / (1 << 20) + " MiB, more than a quarter of the " + heap / (1 << 20)
                     + " MiB heap: lower " + BATCHES_AHEAD + " or give the JVM more memory (-Xmx)");
         }
+        String key = getPassword(HOLDOUT_KEY).value();
+        if (!key.isEmpty() && key.getBytes(StandardCharsets.UTF_8).length < HoldoutSlice.MIN_KEY_BYTES) {
+            problems.add(HOLDOUT_KEY + " has " + key.getBytes(StandardCharsets.UTF_8).length + " bytes but needs at least "
+                    + HoldoutSlice.MIN_KEY_BYTES + ": set a longer secret, or leave it empty to have one generated in "
+                    + HOLDOUT_KEY_FILE);
+        }
         if (replayFraction() > 0 && replayBufferSize() == 0) {
             problems.add(REPLAY_FRACTION + " is " + replayFraction() + " but " + REPLAY_BUFFER_SIZE
                     + " is 0: give the buffer room or set " + REPLAY_FRACTION + "=0");
@@ -266,6 +288,23 @@ public final class TrainerConfig extends ServiceConfig {
 
     public int holdoutPermille() {
         return getInt(HOLDOUT_PERMILLE);
+    }
+
+    /**
+     * The held-out slice: a keyed hash with {@value #HOLDOUT_KEY}, or the key kept in {@value #HOLDOUT_KEY_FILE}
+     * (generated there if missing). Nothing is read or generated when nothing is held out.
+     */
+    public HoldoutSlice holdoutSlice() {
+        if (holdoutPermille() == 0) {
+            return HoldoutSlice.NONE;
+        }
+        return new HoldoutSlice(holdoutPermille(), HoldoutKey.resolve(getPassword(HOLDOUT_KEY).value(), holdoutKeyFile()));
+    }
+
+    /** {@value #HOLDOUT_KEY_FILE}, or {@code ~/.kd/holdout.key} when it is empty. */
+    public Path holdoutKeyFile() {
+        String configured = getString(HOLDOUT_KEY_FILE);
+        return configured.isBlank() ? Path.of(System.getProperty("user.home"), ".kd", "holdout.key") : Path.of(configured);
     }
 
     public int holdoutSize() {

@@ -146,7 +146,7 @@ final class TrainingLoop {
         this.groundTruthTopic = config.topics().groundTruth();
         this.deadLetters = new DeadLetters(SERVICE, config.topics().deadLetters(), registry,
                 KafkaClients.maxRequestSize(config.kafkaClientSettings()));
-        this.holdoutSlice = new HoldoutSlice(config.holdoutPermille());
+        this.holdoutSlice = config.holdoutSlice();
         this.holdout = new HoldoutSet(config.holdoutSize());
         this.groundTruth = config.groundTruthCacheSize() > 0 ? new GroundTruthCache(config.groundTruthCacheSize()) : null;
         this.replay = config.replayFraction() > 0 ? new ReplayBuffer(config.replayBufferSize(), new Random(17)) : null;
@@ -290,7 +290,7 @@ final class TrainingLoop {
         if (groundTruth != null) {
             example = groundTruth.complete(example);
         }
-        if (holdoutSlice.isHeldOut(example.requestId())) {
+        if (holdoutSlice.isHeldOut(example.sliceId())) {
             holdout.add(example);
         } else {
             lineage.trained(example);

@@ -19,6 +19,7 @@ import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.kdstream.trainer.testing.TrainerProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +47,7 @@ class CrashRecoveryIT {
             LabelStream stream = LabelStream.of(LABELS, 4000, 250, 50);
             int total = stream.records().size();
             Map<String, String> settings = Map.of("bootstrap.servers", bootstrap, "batch.size", "32",
-                    "checkpoint.interval.ms", "400", "device", "cpu");
+                    "checkpoint.interval.ms", "400", "device", "cpu", "holdout.key", TestHoldout.KEY);
             CompletableFuture<Void> producing;
             long versionAtKill;
             try (TrainerProcess first = TrainerProcess.start(settings, logs.resolve("first.log"))) {

@@ -22,6 +22,7 @@ import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.SoftLabels;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -119,7 +120,8 @@ class DistillationModesIT {
     /** Runs a trainer with the settings while {@code scenario} feeds it, and returns what the scenario returns. */
     private static Checkpoint train(Map<String, String> settings, Supplier<Checkpoint> scenario) {
         Map<String, String> all = new HashMap<>(settings);
-        all.putAll(Map.of("bootstrap.servers", broker.bootstrapServers(), "checkpoint.interval.ms", "500", "device", "cpu"));
+        all.putAll(Map.of("bootstrap.servers", broker.bootstrapServers(), "checkpoint.interval.ms", "500", "device", "cpu",
+                "holdout.key", TestHoldout.KEY));
         try (StudentTrainer trainer = new StudentTrainer(new TrainerConfig(all), new SimpleMeterRegistry())) {
             trainer.start();
             return scenario.get();
@@ -134,12 +136,7 @@ class DistillationModesIT {
     }
 
     private static int heldOut(String prefix) {
-        HoldoutSlice slice = new HoldoutSlice(50);
-        int held = 0;
-        for (int i = 0; i < EVENTS; i++) {
-            held += slice.isHeldOut(prefix + i) ? 1 : 0;
-        }
-        return held;
+        return TestHoldout.heldOut(i -> prefix + i, EVENTS, 50);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String id, byte[] value) {

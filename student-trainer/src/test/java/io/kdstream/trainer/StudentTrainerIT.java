@@ -18,6 +18,7 @@ import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +55,8 @@ class StudentTrainerIT {
                 "bootstrap.servers", broker.bootstrapServers(),
                 "batch.size", "32",
                 "checkpoint.interval.ms", "500",
-                "device", "cpu")), registry)) {
+                "device", "cpu",
+                "holdout.key", TestHoldout.KEY)), registry)) {
             trainer.start();
             Eventually.await("a checkpoint covering every record", Duration.ofMinutes(3),
                     () -> CheckpointTopic.read(broker.bootstrapServers(), "kd-checkpoints", "student"),

@@ -25,6 +25,7 @@ import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.SoftLabels;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,7 +68,8 @@ class TabularTaskIT {
         }
         TopicData.produce(broker.bootstrapServers(), records);
         Map<String, Object> settings = Map.of("bootstrap.servers", broker.bootstrapServers(), "task", "tabular-rbf",
-                "model.name", "rbf", "batch.size", "32", "checkpoint.interval.ms", "500", "holdout.permille", "100", "device", "cpu");
+                "model.name", "rbf", "batch.size", "32", "checkpoint.interval.ms", "500", "holdout.permille", "100", "device", "cpu",
+                "holdout.key", TestHoldout.KEY);
 
         // when the trainer configured for the tabular task reads them all
         try (StudentTrainer trainer = new StudentTrainer(new TrainerConfig(settings), new SimpleMeterRegistry())) {
@@ -85,8 +87,11 @@ class TabularTaskIT {
         });
         CheckpointAssembler.Assembled newest = topic.newest().orElseThrow();
         assertThat(newest.ok()).as("reassembled newest checkpoint: %s", newest.failure()).isTrue();
-        // (how well it learned is app's TabularTaskIT's to check: here the checkpoints' held-out slices hold a few
-        // examples only)
+        // and its held-out slice is about a tenth of the rows, as asked (String.hashCode held out 7 of these 600)
+        int heldOut = TestHoldout.heldOut(i -> "row-" + i, VALID, 100);
+        assertThat(heldOut).isBetween(35, 85);
+        assertThat(topic.newestManifest().orElseThrow().getHoldout().getExamples()).isEqualTo(heldOut);
+        // (how well it learned is app's TabularTaskIT's to check)
         // and the Fashion-MNIST labels are contract mismatches naming expected and found
         List<DeadLetter> dead = TopicData.readAll(broker.bootstrapServers(), "kd-dead-letters").stream()
                 .map(r -> Codecs.DEAD_LETTER.decode(r.value())).toList();

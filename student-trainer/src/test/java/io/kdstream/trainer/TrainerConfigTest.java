@@ -8,11 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.kdstream.core.config.ConfigDocs;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.BuiltInTasks;
+import io.kdstream.core.eval.HoldoutSlice;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +50,27 @@ class TrainerConfigTest {
         assertThat(config.gradientClipNorm()).isEqualTo(10f);
         assertThat(config.divergenceAgreementDrop()).isEqualTo(0.1);
         assertThat(config.publishEmaDecay()).isEqualTo(0.99f);
+    }
+
+    @Test
+    void shouldHoldOutByTheConfiguredKeyOrOneKeptInTheKeyFileAndRefuseAShortKey(@TempDir Path dir) {
+        Path file = dir.resolve("holdout.key");
+        String key = "sixteen bytes or more";
+        HoldoutSlice configured = new TrainerConfig(Map.of("holdout.key", key, "holdout.key.file", file.toString())).holdoutSlice();
+        HoldoutSlice expected = new HoldoutSlice(50, key.getBytes(StandardCharsets.UTF_8));
+        List<String> ids = IntStream.range(0, 2000).mapToObj(i -> "req-" + i).toList();
+
+        assertThat(ids.stream().filter(configured::isHeldOut).toList()).isEqualTo(ids.stream().filter(expected::isHeldOut).toList());
+        assertThat(file).doesNotExist();
+        HoldoutSlice kept = new TrainerConfig(Map.of("holdout.key.file", file.toString())).holdoutSlice();
+        HoldoutSlice restarted = new TrainerConfig(Map.of("holdout.key.file", file.toString())).holdoutSlice();
+        assertThat(file).exists();
+        assertThat(ids.stream().filter(restarted::isHeldOut).toList()).isEqualTo(ids.stream().filter(kept::isHeldOut).toList());
+        assertThat(new TrainerConfig(Map.of("holdout.permille", "0", "holdout.key.file", dir.resolve("none").toString()))
+                .holdoutSlice().isHeldOut("req-1")).isFalse();
+        assertThat(dir.resolve("none")).doesNotExist();
+        assertThatThrownBy(() -> new TrainerConfig(Map.of("holdout.key", "too short")))
+                .hasMessageContaining("holdout.key has 9 bytes but needs at least 16");
     }
 
     @Test

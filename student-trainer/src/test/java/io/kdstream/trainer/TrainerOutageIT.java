@@ -15,6 +15,7 @@ import io.kdstream.core.testing.Eventually;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,7 +50,8 @@ class TrainerOutageIT {
                     Map.entry("batch.size", "32"), Map.entry("checkpoint.interval.ms", "300"), Map.entry("device", "cpu"),
                     Map.entry("kafka.transaction.timeout.ms", "8000"), Map.entry("kafka.max.block.ms", "4000"),
                     Map.entry("kafka.request.timeout.ms", "3000"), Map.entry("kafka.delivery.timeout.ms", "8000"),
-                    Map.entry("kafka.default.api.timeout.ms", "4000"), Map.entry("kafka.reconnect.backoff.max.ms", "1000")));
+                    Map.entry("kafka.default.api.timeout.ms", "4000"), Map.entry("kafka.reconnect.backoff.max.ms", "1000"),
+                    Map.entry("holdout.key", TestHoldout.KEY)));
             try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
                 trainer.start();
 

@@ -11,6 +11,7 @@ import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,7 +33,7 @@ class TrainerPartitionsIT {
             List<ProducerRecord<byte[], byte[]>> records = LabelStream.of(LABELS, 600, 1000, 50).records();
             int half = records.size() / 2;
             TrainerConfig config = new TrainerConfig(Map.of("bootstrap.servers", bootstrap, "batch.size", "32",
-                    "checkpoint.interval.ms", "300", "device", "cpu"));
+                    "checkpoint.interval.ms", "300", "device", "cpu", "holdout.key", TestHoldout.KEY));
             try (StudentTrainer trainer = new StudentTrainer(config, new SimpleMeterRegistry())) {
                 trainer.start();
                 // given a trainer that checkpointed what its one input partition held

@@ -13,6 +13,7 @@ import io.kdstream.core.testing.Eventually;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.trainer.testing.CheckpointTopic;
 import io.kdstream.trainer.testing.LabelStream;
+import io.kdstream.trainer.testing.TestHoldout;
 import io.kdstream.trainer.testing.TopicData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,7 +33,7 @@ class ZombieFencingIT {
             List<ProducerRecord<byte[], byte[]>> records = stream.records();
             int half = records.size() / 2;
             TrainerConfig config = new TrainerConfig(Map.of("bootstrap.servers", bootstrap, "batch.size", "32",
-                    "checkpoint.interval.ms", "300", "device", "cpu"));
+                    "checkpoint.interval.ms", "300", "device", "cpu", "holdout.key", TestHoldout.KEY));
             SimpleMeterRegistry olderMetrics = new SimpleMeterRegistry();
 
             // given a trainer that has published checkpoints of the first half of the stream

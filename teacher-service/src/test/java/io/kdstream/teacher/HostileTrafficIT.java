@@ -62,7 +62,7 @@ class HostileTrafficIT {
                 for (int partition = 0; partition < 2; partition++) {
                     records.add(new ProducerRecord<>(TOPICS.traffic(), partition, ("bomb-" + partition).getBytes(), arrayBomb()));
                     records.add(new ProducerRecord<>(TOPICS.traffic(), partition, hugeId.getBytes(), Codecs.TRAFFIC_EVENT.encode(
-                            new TrafficEvent(hugeId, Instant.now(), Tensors.uint8(images.image(0), 1, 28, 28), null, TrafficSource.SHADOW))));
+                            new TrafficEvent(hugeId, Instant.now(), Tensors.uint8(images.image(0), 1, 28, 28), null, TrafficSource.SHADOW, null))));
                 }
                 records.addAll(TestTraffic.events(TOPICS.traffic(), "after", images, 30, 60));
 
@@ -96,7 +96,7 @@ class HostileTrafficIT {
     /** A TrafficEvent header, an empty id, time 0, dtype UINT8 and a shape that claims 2,147,483,639 ints: 18 bytes. */
     private static byte[] arrayBomb() {
         byte[] header = Arrays.copyOf(Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("", Instant.EPOCH,
-                Tensors.uint8(new byte[1], 1), null, TrafficSource.REPLAY)), 10);
+                Tensors.uint8(new byte[1], 1), null, TrafficSource.REPLAY, null)), 10);
         byte[] bomb = Arrays.copyOf(header, 18);
         System.arraycopy(new byte[]{0, 0, 0, (byte) 0xEE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, 0, bomb, 10, 8);
         return bomb;

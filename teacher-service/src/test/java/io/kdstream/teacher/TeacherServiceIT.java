@@ -204,7 +204,7 @@ class TeacherServiceIT {
     }
 
     private static ProducerRecord<byte[], byte[]> event(String topic, String requestId, Tensor input) {
-        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), input, null, TrafficSource.SHADOW);
+        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), input, null, TrafficSource.SHADOW, null);
         return TestTraffic.record(topic, requestId, Codecs.TRAFFIC_EVENT.encode(event));
     }
 

@@ -31,7 +31,7 @@ public final class TestTraffic {
         for (int i = from; i < to; i++) {
             String requestId = prefix + "-" + i;
             TrafficEvent event = new TrafficEvent(requestId, Instant.now(),
-                    Tensors.uint8(images.image(i), 1, images.height(), images.width()), images.labels()[i], TrafficSource.REPLAY);
+                    Tensors.uint8(images.image(i), 1, images.height(), images.width()), images.labels()[i], TrafficSource.REPLAY, null);
             records.add(record(topic, requestId, Codecs.TRAFFIC_EVENT.encode(event)));
         }
         return records;

@@ -407,7 +407,7 @@ public final class QualityBenchmark {
                 if (assembled.ok()) {
                     found.add(assembled);
                 }
-            } else {
+            } else if (CheckpointChunks.isWeightChunk(key)) {
                 assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         }

@@ -263,7 +263,7 @@ public final class TeacherBenchmark {
             int item = i % images.count();
             String requestId = prefix + "-" + i;
             TrafficEvent event = new TrafficEvent(requestId, Instant.now(),
-                    Tensors.uint8(images.image(item), 1, images.height(), images.width()), images.labels()[item], TrafficSource.REPLAY);
+                    Tensors.uint8(images.image(item), 1, images.height(), images.width()), images.labels()[item], TrafficSource.REPLAY, null);
             if (sentAt != null) {
                 sentAt.put(requestId, System.nanoTime());
             }

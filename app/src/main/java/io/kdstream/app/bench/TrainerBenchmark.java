@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 import ai.djl.Device;
@@ -44,6 +45,8 @@ public final class TrainerBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerBenchmark.class);
     private static final float TEACHER_TEMPERATURE = 4f;
     private static final String RUN = "trainer-bench";
+    /** One holdout key per benchmark run: its trainers and its count of held-out records agree, and no key file is left. */
+    private static final String BENCH_HOLDOUT_KEY = UUID.randomUUID().toString();
 
     /**
      * @param examples   images to train on: the first Fashion-MNIST training images, at most 60,000
@@ -102,7 +105,7 @@ public final class TrainerBenchmark {
                 String ids = RUN + "-pass" + pass;
                 int produced = BenchStreams.produceSoftLabels(broker.bootstrapServers(), Topics.DEFAULT.softLabels(), images,
                         teacher, architecture.classes(), TEACHER_TEMPERATURE, ids);
-                trained += produced - heldOut(ids, produced, template.holdoutPermille());
+                trained += produced - heldOut(ids, produced, template.holdoutSlice());
             }
             Rate warmUpRaw = rawLoop(settings, template, architecture, batches);
             Rate warmUpPipeline = pipeline(trainerConfig(settings, broker.bootstrapServers(), RUN + "-warm-up"), trained);
@@ -205,8 +208,7 @@ public final class TrainerBenchmark {
     }
 
     /** How many of the records {@code ids-0} … the trainer holds out (and so never steps on). */
-    private static long heldOut(String ids, int produced, int permille) {
-        HoldoutSlice slice = new HoldoutSlice(permille);
+    private static long heldOut(String ids, int produced, HoldoutSlice slice) {
         long held = 0;
         for (int i = 0; i < produced; i++) {
             held += slice.isHeldOut(ids + "-" + i) ? 1 : 0;
@@ -218,7 +220,7 @@ public final class TrainerBenchmark {
     private static TrainerConfig trainerConfig(Settings settings, String bootstrap, String model) {
         return new TrainerConfig(Map.of("bootstrap.servers", bootstrap, "model.name", model,
                 "batch.size", String.valueOf(settings.batchSize()), "student.architecture", settings.student(),
-                "device", settings.device()));
+                "device", settings.device(), "holdout.key", BENCH_HOLDOUT_KEY));
     }
 
     private static double round(double value) {

@@ -60,7 +60,11 @@ public final class Pipeline implements AutoCloseable {
             teacher = new TeacherService(new TeacherConfig(withBroker(settings.teacher())), registry);
             started.push(teacher);
             teacher.start();
-            trainerConfig = new TrainerConfig(withBroker(settings.trainer()));
+            // The demo's broker is temporary, so is the key choosing its holdout slice.
+            Map<String, Object> trainerSettings = withBroker(settings.trainer());
+            trainerSettings.putIfAbsent(TrainerConfig.HOLDOUT_KEY_FILE,
+                    temporaryFolder("kd-trainer-holdout-").resolve("holdout.key").toString());
+            trainerConfig = new TrainerConfig(trainerSettings);
             trainer = new StudentTrainer(trainerConfig, registry);
             started.push(trainer);
             trainer.start();

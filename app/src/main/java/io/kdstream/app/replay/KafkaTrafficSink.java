@@ -33,7 +33,7 @@ public final class KafkaTrafficSink implements TrafficSink {
     @Override
     public void send(String requestId, TaskContract task, LabeledExample example) {
         Integer label = example.hasLabel() ? example.label() : null;
-        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), task.toTensor(example.input()), label, TrafficSource.REPLAY);
+        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), task.toTensor(example.input()), label, TrafficSource.REPLAY, null);
         producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), Codecs.TRAFFIC_EVENT.encode(event)),
                 (metadata, error) -> {
                     if (error != null) {

@@ -72,7 +72,7 @@ public final class KdService extends GenericContainer<KdService> {
 
     public static KdService trainer(KafkaCluster cluster) {
         return new KdService("trainer", 9402, serve("trainer", cluster, null, "--set", "checkpoint.interval.ms=2000",
-                "--set", "device=cpu"))
+                "--set", "device=cpu", "--set", "holdout.key=" + Ledger.HOLDOUT_KEY))
                 .withNetwork(cluster.network());
     }
 

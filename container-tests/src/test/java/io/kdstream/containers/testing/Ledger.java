@@ -1,12 +1,15 @@
 package io.kdstream.containers.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import io.kdstream.core.checkpoint.CheckpointAssembler;
 import io.kdstream.core.checkpoint.CheckpointChunks;
@@ -27,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * request id, dead letters, and the newest checkpoint manifest whose weights reassemble. The invariants of the fault
  * tests are sums over this.
  */
-public record Ledger(Map<String, Integer> labelsPerRequest, List<DeadLetter> deadLetters,
+public record Ledger(Map<String, Integer> labelsPerRequest, Set<String> heldOutRequests, List<DeadLetter> deadLetters,
                      Optional<Checkpoint> newestCheckpoint, boolean newestReassembles, Map<Integer, Long> labelEnds) {
 
     public static final String TRAFFIC = "kd-traffic";
@@ -36,12 +39,20 @@ public record Ledger(Map<String, Integer> labelsPerRequest, List<DeadLetter> dea
     public static final String DEAD_LETTERS = "kd-dead-letters";
     /** The trainer's default holdout.permille. */
     public static final int HOLDOUT_PERMILLE = 50;
+    /** The holdout.key the tests give the trainer, so that they can tell which labels it holds out. */
+    public static final String HOLDOUT_KEY = "kd-container-tests-holdout-key";
 
     public static Ledger read(String bootstrap) {
         Map<String, Integer> labels = new HashMap<>();
+        Set<String> heldOut = new HashSet<>();
+        HoldoutSlice slice = new HoldoutSlice(HOLDOUT_PERMILLE, HOLDOUT_KEY.getBytes(StandardCharsets.UTF_8));
         for (ConsumerRecord<byte[], byte[]> record : readAll(bootstrap, LABELS)) {
             SoftLabel label = Codecs.SOFT_LABEL.decode(record.value());
             labels.merge(label.getRequestId(), 1, Integer::sum);
+            // the trainer's rule: the gateway's shadow id where there is one, else the request id
+            if (slice.isHeldOut(label.getShadowId() != null ? label.getShadowId() : label.getRequestId())) {
+                heldOut.add(label.getRequestId());
+            }
         }
         List<DeadLetter> deadLetters = readAll(bootstrap, DEAD_LETTERS).stream().map(r -> Codecs.DEAD_LETTER.decode(r.value())).toList();
         CheckpointAssembler assembler = new CheckpointAssembler();
@@ -55,11 +66,11 @@ public record Ledger(Map<String, Integer> labelsPerRequest, List<DeadLetter> dea
             if (key.getChunk() == CheckpointChunks.MANIFEST) {
                 newest = Codecs.CHECKPOINT.decode(record.value());
                 reassembles = assembler.complete(newest) != null;
-            } else {
+            } else if (CheckpointChunks.isWeightChunk(key)) {
                 assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         }
-        return new Ledger(labels, deadLetters, Optional.ofNullable(newest), reassembles, endOffsets(bootstrap, LABELS));
+        return new Ledger(labels, heldOut, deadLetters, Optional.ofNullable(newest), reassembles, endOffsets(bootstrap, LABELS));
     }
 
     /** Request ids labelled more than once. */
@@ -71,10 +82,9 @@ public record Ledger(Map<String, Integer> labelsPerRequest, List<DeadLetter> dea
         return labelsPerRequest.values().stream().mapToLong(Integer::longValue).sum();
     }
 
-    /** Labels the trainer holds out (never trains on), by its own rule. */
+    /** Labels the trainer holds out (never trains on), by its own HoldoutSlice with {@link #HOLDOUT_KEY}. */
     public long heldOut() {
-        HoldoutSlice slice = new HoldoutSlice(HOLDOUT_PERMILLE);
-        return labelsPerRequest.keySet().stream().filter(slice::isHeldOut).count();
+        return heldOutRequests.size();
     }
 
     public long deadLettersFrom(String topic) {

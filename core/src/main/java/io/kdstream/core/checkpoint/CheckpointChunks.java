@@ -14,6 +14,8 @@ public final class CheckpointChunks {
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
     /** The chunk index of a manifest's key. */
     public static final int MANIFEST = -1;
+    /** The chunk index of the key of a model's serving decision (rollbacks and pins, written by gateways). */
+    public static final int SERVING_DECISION = -2;
 
     private CheckpointChunks() {
     }
@@ -33,5 +35,15 @@ public final class CheckpointChunks {
 
     public static CheckpointKey chunkKey(String model, long version, int index) {
         return new CheckpointKey(model, version, index);
+    }
+
+    /** One key per model, so compaction keeps only the newest decision. */
+    public static CheckpointKey servingDecisionKey(String model) {
+        return new CheckpointKey(model, 0L, SERVING_DECISION);
+    }
+
+    /** True for the key of a weight chunk, false for a manifest's or a serving decision's. */
+    public static boolean isWeightChunk(CheckpointKey key) {
+        return key.getChunk() >= 0;
     }
 }

@@ -18,6 +18,7 @@ import io.kdstream.gateway.models.VersionRecord;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointChunk;
 import io.kdstream.schemas.CheckpointKey;
+import io.kdstream.schemas.ServingDecision;
 import io.kdstream.schemas.serde.AvroCodec;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.schemas.serde.RecordDecodingException;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * manifests and the offset of each version's first chunk, then reassembles the newest version, and the next newest
  * only if that one is refused, until one serves. After that it follows new records: chunks are collected, and each
  * manifest newer than any seen is reassembled, verified and offered.
+ *
+ * <p>Admins' serving decisions (rollbacks and pins, any gateway's) are on the same topic under their own key: the
+ * newest is applied before the catch-up offers anything, and each one read later is applied when it arrives, so a
+ * restarted gateway and every other gateway of the model obey them.
  */
 public final class CheckpointFollower implements AutoCloseable {
 
@@ -64,6 +69,8 @@ public final class CheckpointFollower implements AutoCloseable {
     private final Thread thread;
     private CheckpointAssembler assembler = new CheckpointAssembler();
     private long newestSeen = -1;
+    /** The newest serving decision read while catching up, applied before any manifest is offered. */
+    private ServingDecision decision;
     private volatile boolean running = true;
     /** What stopped the follower other than close(): the gateway then keeps serving but is no longer live. */
     private volatile Throwable stoppedBy;
@@ -145,6 +152,7 @@ public final class CheckpointFollower implements AutoCloseable {
         long end = consumer.endOffsets(List.of(partition)).get(partition);
         NavigableMap<Long, Located> manifests = new TreeMap<>();
         Map<Long, Long> firstChunkOffsets = new HashMap<>();
+        decision = null;
         while (running && consumer.position(partition) < end) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
                 if (record.offset() < end) {
@@ -153,6 +161,10 @@ public final class CheckpointFollower implements AutoCloseable {
             }
         }
         LOG.info("Read {} up to offset {}: {} manifest(s) of model {}", partition.topic(), end, manifests.size(), modelName);
+        // Admins' rollbacks and pins come first, so the catch-up below serves what they decided.
+        if (decision != null) {
+            models.apply(decision);
+        }
         for (Located newest : manifests.descendingMap().values()) {
             long from = firstChunkOffsets.getOrDefault(newest.manifest().getVersion(), newest.offset());
             VersionRecord decision = decide(reassemble(newest, from));
@@ -167,6 +179,11 @@ public final class CheckpointFollower implements AutoCloseable {
     private void index(ConsumerRecord<byte[], byte[]> record, NavigableMap<Long, Located> manifests, Map<Long, Long> firstChunkOffsets) {
         CheckpointKey key = key(record);
         if (key == null || !key.getModel().equals(modelName)) {
+            return;
+        }
+        if (key.getChunk() == CheckpointChunks.SERVING_DECISION) {
+            ServingDecision read = record.value() == null ? null : servingDecision(record);
+            decision = read != null ? read : decision;
             return;
         }
         long version = key.getVersion();
@@ -197,7 +214,7 @@ public final class CheckpointFollower implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
                 CheckpointKey key = record.offset() <= located.offset() && record.value() != null ? key(record) : null;
                 if (key != null && key.getModel().equals(modelName) && key.getVersion() == version
-                        && key.getChunk() != CheckpointChunks.MANIFEST) {
+                        && CheckpointChunks.isWeightChunk(key)) {
                     CheckpointChunk chunk = chunk(record);
                     if (chunk != null) {
                         single.addChunk(chunk);
@@ -214,7 +231,18 @@ public final class CheckpointFollower implements AutoCloseable {
             if (key == null || !key.getModel().equals(modelName)) {
                 continue;
             }
-            if (record.value() == null) {
+            if (key.getChunk() == CheckpointChunks.SERVING_DECISION) {
+                ServingDecision read = record.value() == null ? null : servingDecision(record);
+                if (read != null) {
+                    models.apply(read);
+                }
+                if (read != null && models.lacksPinnedWeights()) {
+                    // The pinned version came before this gateway started: catching up again offers it.
+                    LOG.info("Version {} is pinned but not here; reading {} again for it", read.getPinnedVersion(), partition.topic());
+                    caughtUp = false;
+                    return;
+                }
+            } else if (record.value() == null) {
                 assembler.forget(key.getModel(), key.getVersion());
             } else if (key.getVersion() <= newestSeen) {
                 continue; // an old version: its fate is decided
@@ -256,6 +284,10 @@ public final class CheckpointFollower implements AutoCloseable {
 
     private Checkpoint manifest(ConsumerRecord<byte[], byte[]> record) {
         return decode(record, record.value(), Codecs.CHECKPOINT, "undecodable-manifest");
+    }
+
+    private ServingDecision servingDecision(ConsumerRecord<byte[], byte[]> record) {
+        return decode(record, record.value(), Codecs.SERVING_DECISION, "undecodable-serving-decision");
     }
 
     private CheckpointChunk chunk(ConsumerRecord<byte[], byte[]> record) {

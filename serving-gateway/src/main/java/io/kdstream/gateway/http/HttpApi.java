@@ -8,11 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.kdstream.core.service.Health;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.task.TaskFiles;
 import io.kdstream.gateway.GatewayMetrics;
@@ -25,6 +28,7 @@ import io.kdstream.gateway.models.VersionRecord;
 import io.kdstream.gateway.traffic.AnswerCopier;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.HoldoutScores;
+import io.kdstream.schemas.ServingDecision;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -38,6 +42,11 @@ public final class HttpApi {
     static final String STARTED = "kd.started";
     /** The OpenAPI document of every route below; a test holds it to the routes this class registers. */
     static final String OPENAPI = "/openapi.json";
+    static final String BY = "by";
+    static final String REASON = "reason";
+    private static final int MAX_BY_CHARS = 200;
+    private static final int MAX_REASON_CHARS = 1000;
+    private static final String AUDIT_EXAMPLE = "\"by\": \"alice\", \"reason\": \"agreement fell after v42\"";
 
     private final ModelManager models;
     private final Predictor predictor;
@@ -48,11 +57,19 @@ public final class HttpApi {
     private final ObjectMapper json;
     private final int maxBodyBytes;
     private final int maxRows;
+    private final Supplier<Health> health;
+    private final Consumer<ServingDecision> decisions;
 
+    /**
+     * @param health    what {@code /health/live} and {@code /health/ready} answer: the gateway's own health
+     * @param decisions keeps an admin's decision where every gateway reads it; throws when it cannot
+     */
     public HttpApi(ModelManager models, MicroBatcher batcher, AnswerCopier copier, PrometheusMeterRegistry registry,
                    GatewayMetrics metrics, String adminToken, String modelName, Duration requestTimeout,
-                   int maxBodyBytes, int maxRows) {
+                   int maxBodyBytes, int maxRows, Supplier<Health> health, Consumer<ServingDecision> decisions) {
         this.models = models;
+        this.health = health;
+        this.decisions = decisions;
         this.predictor = new Predictor(models, batcher, copier, modelName, requestTimeout);
         this.registry = registry;
         this.metrics = metrics;
@@ -84,8 +101,11 @@ public final class HttpApi {
         app.post("/v1/models/rollback", this::rollback);
         app.post("/v1/models/pin", this::pin);
         app.delete("/v1/models/pin", this::unpin);
-        app.get("/health/live", ctx -> Json.write(ctx, 200, json, Map.of("status", "live")));
-        app.get("/health/ready", this::ready);
+        // The Open Inference Protocol's server health (/v2/health/...) is the same: its live and ready fields are ours.
+        for (String prefix : List.of("", "/v2")) {
+            app.get(prefix + "/health/live", ctx -> health(ctx, false));
+            app.get(prefix + "/health/ready", ctx -> health(ctx, true));
+        }
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
         app.get(OPENAPI, ctx -> ctx.contentType("application/json").result(openApiDocument()));
         openInference.routes(app, this::recordLatency);
@@ -162,31 +182,33 @@ public final class HttpApi {
         body.put("servedVersion", served.isPresent() ? served.getAsLong() : null);
         OptionalLong pinned = models.pinnedVersion();
         body.put("pinnedVersion", pinned.isPresent() ? pinned.getAsLong() : null);
+        ServingDecision decision = models.lastDecision();
+        body.put("decision", decision == null ? null : describe(decision));
         body.put("versions", versions);
         Json.write(ctx, 200, json, body);
     }
 
     private void rollback(Context ctx) {
         admin.check(ctx);
-        Json.write(ctx, 200, json, describe(models.rollback()));
+        JsonNode body = adminBody(ctx, "{" + AUDIT_EXAMPLE + "}");
+        decide(ctx, models.rollbackDecision(auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
     }
 
     private void pin(Context ctx) {
         admin.check(ctx);
-        Json.requireJsonContentType(ctx);
-        JsonNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes), json, "{\"version\": 12}");
+        JsonNode body = adminBody(ctx, "{\"version\": 12, " + AUDIT_EXAMPLE + "}");
         JsonNode version = body.get("version");
         if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
             throw ApiException.badRequest("bad-version", "expected {\"version\": <whole number>} but 'version' is "
                     + (version == null ? "missing" : version.toString()));
         }
-        Json.write(ctx, 200, json, describe(models.pin(version.asLong())));
+        decide(ctx, models.pinDecision(version.asLong(), auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
     }
 
     private void unpin(Context ctx) {
         admin.check(ctx);
-        VersionRecord served = models.unpin();
-        Json.write(ctx, 200, json, served == null ? Map.of() : describe(served));
+        JsonNode body = adminBody(ctx, "{" + AUDIT_EXAMPLE + "}");
+        decide(ctx, models.unpinDecision(auditField(body, BY, MAX_BY_CHARS), auditField(body, REASON, MAX_REASON_CHARS)));
     }
 
     /** The document shipped beside this class; read per request, since clients fetch it rarely. */
@@ -199,15 +221,59 @@ public final class HttpApi {
         }
     }
 
-    /** 200 while a model is served and the model worker runs; 503 naming the reason otherwise. */
-    private void ready(Context ctx) {
-        String notReady = predictor.notReady();
-        if (notReady != null) {
-            ctx.header("Retry-After", "1");
-            Json.write(ctx, 503, json, Map.of("status", "not-ready", "error", "not-ready", "detail", notReady));
-            return;
+    /**
+     * Keeps an admin's decision on the checkpoint topic, where every gateway of the model (this one after a restart
+     * too) reads it, and only then obeys it here: a decision that could not be kept is not done anywhere.
+     */
+    private void decide(Context ctx, ServingDecision decision) {
+        try {
+            decisions.accept(decision);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "decision-not-kept", "the " + decision.getAction() + " could not be written to the "
+                    + "checkpoint topic, so no gateway obeys it (nothing changed): " + e.getMessage());
         }
-        Json.write(ctx, 200, json, Map.of("status", "ready", "modelVersion", models.servedVersion().orElse(-1)));
+        VersionRecord served = models.apply(decision);
+        Map<String, Object> body = served == null ? new LinkedHashMap<>() : describe(served);
+        body.put("decision", describe(decision));
+        Json.write(ctx, 200, json, body);
+    }
+
+    private JsonNode adminBody(Context ctx, String example) {
+        Json.requireJsonContentType(ctx);
+        return Json.readObject(Json.readBody(ctx, maxBodyBytes), json, example);
+    }
+
+    /** A required non-blank text of at most {@code maxChars}: who decided, or why. */
+    private static String auditField(JsonNode body, String name, int maxChars) {
+        JsonNode field = body.get(name);
+        if (field == null || !field.isTextual() || field.asText().isBlank() || field.asText().length() > maxChars) {
+            throw ApiException.badRequest("bad-audit", "'" + name + "' must be a non-blank string of at most " + maxChars
+                    + " characters (admin actions say who did them and why, for every gateway's history) but is "
+                    + (field == null ? "missing" : ContractInputs.kind(field)));
+        }
+        return field.asText();
+    }
+
+    /** The gateway's {@link Health}: 200 when live (or ready), 503 otherwise, its JSON naming the reason. */
+    private void health(Context ctx, boolean readiness) {
+        Health now = health.get();
+        int status = now.httpStatus(readiness);
+        if (status != 200) {
+            ctx.header("Retry-After", "1");
+        }
+        ctx.status(status).contentType("application/json").result(now.toJson());
+    }
+
+    private static Map<String, Object> describe(ServingDecision decision) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("action", decision.getAction());
+        entry.put("version", decision.getVersion());
+        entry.put(BY, decision.getAdmin());
+        entry.put(REASON, decision.getReason());
+        entry.put("time", decision.getTime().toString());
+        entry.put("pinnedVersion", decision.getPinnedVersion());
+        entry.put("rolledBack", decision.getRolledBack());
+        return entry;
     }
 
     private static Map<String, Object> describe(VersionRecord record) {

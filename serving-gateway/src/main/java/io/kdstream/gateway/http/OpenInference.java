@@ -55,8 +55,6 @@ final class OpenInference {
         app.after(INFER, recordLatency);
         app.get("/v2/models/{name}", this::metadata);
         app.get("/v2/models/{name}/ready", this::modelReady);
-        app.get("/v2/health/live", ctx -> Json.write(ctx, 200, json, Map.of("live", true)));
-        app.get("/v2/health/ready", this::serverReady);
     }
 
     private void infer(Context ctx) throws Exception {
@@ -131,10 +129,6 @@ final class OpenInference {
 
     private void modelReady(Context ctx) {
         requireName(ctx);
-        readiness(ctx);
-    }
-
-    private void serverReady(Context ctx) {
         readiness(ctx);
     }
 

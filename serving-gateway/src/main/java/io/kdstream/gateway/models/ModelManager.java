@@ -2,8 +2,10 @@ package io.kdstream.gateway.models;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
@@ -13,6 +15,7 @@ import io.kdstream.gateway.examples.LabelledExample;
 import io.kdstream.gateway.models.ModelHistory.Retained;
 import io.kdstream.gateway.models.VersionRecord.Fate;
 import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.ServingDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,9 @@ public final class ModelManager implements AutoCloseable {
     private final ModelHistory history;
     private final GatewayMetrics metrics;
     private Long pinned;
+    /** Versions taken out by rollbacks, oldest first; never served again. */
+    private final TreeSet<Long> rolledBack = new TreeSet<>();
+    private ServingDecision lastDecision;
 
     /** Without a paired gate: candidates are judged on their manifests' holdout scores alone. */
     public ModelManager(PromotionGates gates, ModelSlot slot, int retained, GatewayMetrics metrics) {
@@ -73,22 +79,36 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private synchronized boolean ignored(Checkpoint manifest) {
+        if (awaitedPin(manifest)) {
+            return false;
+        }
         ServedModel served = slot.current();
         return history.known(manifest.getVersion()) || (served != null && manifest.getVersion() <= served.version());
+    }
+
+    /** True for the pinned version while this gateway lacks it: it is served once it passes the fixed gates. */
+    private boolean awaitedPin(Checkpoint manifest) {
+        return lacksPinnedWeights() && manifest.getVersion() == pinned;
     }
 
     private synchronized VersionRecord decide(Checkpoint manifest, byte[] weights, List<LabelledExample> sample) {
         if (ignored(manifest)) {
             return null;
         }
+        if (rolledBack.contains(manifest.getVersion())) {
+            return refuse(manifest, RefusalReasons.ROLLED_BACK, "an admin rolled this version back: "
+                    + (lastDecision == null ? "" : lastDecision.getAdmin() + " (" + lastDecision.getReason() + ")"));
+        }
         ServedModel served = slot.current();
+        // An admin pinned this version knowing the served one: it is not compared with it.
+        boolean pin = awaitedPin(manifest);
         // With a paired gate the manifests' holdout scores, measured on different slices, are not compared.
-        Checkpoint comparedManifest = served == null || pairedGate != null ? null : served.manifest();
+        Checkpoint comparedManifest = served == null || pairedGate != null || pin ? null : served.manifest();
         PromotionGates.Verdict verdict = gates.evaluate(manifest, weights, comparedManifest);
         if (!verdict.passed()) {
             return refuse(manifest, verdict.reason(), verdict.detail());
         }
-        if (pairedGate != null) {
+        if (pairedGate != null && !pin) {
             PairedGate.Judgement judgement = judge(manifest, verdict.classifier(), sample);
             if (!judgement.passed()) {
                 verdict.classifier().close();
@@ -97,7 +117,7 @@ public final class ModelManager implements AutoCloseable {
             LOG.info("Checkpoint {} v{} passed the paired gate: {}", manifest.getModel(), manifest.getVersion(), judgement.detail());
         }
         history.retain(manifest, weights);
-        if (pinned != null) {
+        if (pinned != null && pinned != manifest.getVersion()) {
             verdict.classifier().close();
             LOG.info("Holding checkpoint {} v{}: version {} is pinned", manifest.getModel(), manifest.getVersion(), pinned);
             return recordNew(manifest, Fate.HELD, null, "passed its gates while version " + pinned + " is pinned");
@@ -133,11 +153,12 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Takes the served version out for good and serves the newest earlier good version.
+     * The decision that takes the served version out for good, so that the newest earlier good version is served.
+     * Nothing changes until it is {@link #apply applied} (after it is kept on the checkpoint topic).
      *
      * @throws ServingConflictException when a version is pinned, nothing is served, or no earlier good version is retained
      */
-    public synchronized VersionRecord rollback() {
+    public synchronized ServingDecision rollbackDecision(String admin, String reason) {
         if (pinned != null) {
             throw new ServingConflictException("pinned", "version " + pinned + " is pinned: unpin it (DELETE /v1/models/pin) before rolling back");
         }
@@ -145,52 +166,119 @@ public final class ModelManager implements AutoCloseable {
         if (served == null) {
             throw new ServingConflictException("nothing-served", "no model is served yet, so there is nothing to roll back");
         }
-        Retained target = history.retainedBelow(served.version());
-        if (target == null) {
+        if (history.retainedBelow(served.version()) == null) {
             throw new ServingConflictException("nothing-to-roll-back-to", "version " + served.version()
                     + " is served and no earlier good version is retained (retained: " + history.retainedVersions() + ")");
         }
-        VersionRecord now = swapIn(target.manifest(), load(target));
-        history.forgetWeights(served.version());
-        history.setFate(served.manifest(), Fate.ROLLED_BACK);
-        metrics.swap(SwapOutcome.ROLLED_BACK, "admin");
-        LOG.warn("Rolled back from v{} to v{} by admin request", served.version(), target.manifest().getVersion());
-        return now;
+        List<Long> takenOut = new ArrayList<>(rolledBack);
+        takenOut.add(served.version());
+        return decision(served.manifest().getModel(), null, takenOut, "rollback", served.version(), admin, reason);
     }
 
     /**
-     * Serves {@code version} until {@link #unpin}; later checkpoints are verified and held meanwhile.
+     * The decision to serve {@code version} until unpinned; later checkpoints are verified and held meanwhile.
      *
      * @throws ServingConflictException when the version's weights are not retained
      */
-    public synchronized VersionRecord pin(long version) {
+    public synchronized ServingDecision pinDecision(long version, String admin, String reason) {
         Retained target = history.retained(version);
         if (target == null) {
             throw new ServingConflictException("not-retained", "version " + version
                     + " cannot be pinned: only versions that passed their gates recently are kept, and these are "
                     + history.retainedVersions());
         }
-        VersionRecord now = serveRetained(target);
-        pinned = version;
-        metrics.swap(SwapOutcome.PINNED, "admin");
-        LOG.warn("Pinned v{} by admin request", version);
-        return now;
+        return decision(target.manifest().getModel(), version, List.copyOf(rolledBack), "pin", version, admin, reason);
     }
 
-    /** Lifts the pin and serves the newest good version. */
-    public synchronized VersionRecord unpin() {
-        if (pinned == null) {
+    /**
+     * The decision to lift the pin, so that the newest good version is served.
+     *
+     * @throws ServingConflictException when nothing is pinned
+     */
+    public synchronized ServingDecision unpinDecision(String admin, String reason) {
+        ServedModel served = slot.current();
+        if (pinned == null || served == null) {
             throw new ServingConflictException("not-pinned", "no version is pinned");
         }
-        LOG.warn("Unpinned v{} by admin request", pinned);
-        pinned = null;
-        Retained newest = history.newestRetained();
-        ServedModel served = slot.current();
-        if (newest == null || (served != null && served.version() == newest.manifest().getVersion())) {
-            return served == null ? null : history.setFate(served.manifest(), Fate.SERVING);
+        return decision(served.manifest().getModel(), null, List.copyOf(rolledBack), "unpin", pinned, admin, reason);
+    }
+
+    /**
+     * Obeys a serving decision, this gateway's or another's, now or read back from the checkpoint topic after a
+     * restart: rolled-back versions are never served again, and a pinned version is served as soon as its weights
+     * are here. Applying the decision in force again changes nothing.
+     *
+     * @return the record of the version served afterwards, or null when none is
+     */
+    public synchronized VersionRecord apply(ServingDecision decision) {
+        Long wasPinned = pinned;
+        pinned = decision.getPinnedVersion();
+        rolledBack.addAll(decision.getRolledBack());
+        while (rolledBack.size() > ModelHistory.RECORDS_KEPT) {
+            rolledBack.pollFirst();
         }
-        metrics.swap(SwapOutcome.SWAPPED, "unpinned");
-        return serveRetained(newest);
+        lastDecision = decision;
+        ServedModel served = slot.current();
+        if (served == null) {
+            return null;
+        }
+        if (pinned != null) {
+            Retained target = history.retained(pinned);
+            if (target == null) {
+                LOG.warn("Version {} is pinned by {} ({}) but its weights are not here; serving it once it is offered",
+                        pinned, decision.getAdmin(), decision.getReason());
+                return history.setFate(served.manifest(), Fate.SERVING);
+            }
+            if (!pinned.equals(wasPinned)) {
+                metrics.swap(SwapOutcome.PINNED, "admin");
+                LOG.warn("Pinned v{}: {} ({})", pinned, decision.getAdmin(), decision.getReason());
+            }
+            return serveRetained(target);
+        }
+        if (rolledBack.contains(served.version())) {
+            Retained target = history.retainedBelow(served.version());
+            history.forgetWeights(served.version());
+            if (target == null) {
+                LOG.warn("v{} was rolled back by {} ({}) but no earlier good version is here; still serving it",
+                        served.version(), decision.getAdmin(), decision.getReason());
+                return history.setFate(served.manifest(), Fate.SERVING);
+            }
+            VersionRecord now = swapIn(target.manifest(), load(target));
+            history.setFate(served.manifest(), Fate.ROLLED_BACK);
+            metrics.swap(SwapOutcome.ROLLED_BACK, "admin");
+            LOG.warn("Rolled back from v{} to v{}: {} ({})", served.version(), target.manifest().getVersion(),
+                    decision.getAdmin(), decision.getReason());
+            return now;
+        }
+        if (wasPinned != null) {
+            LOG.warn("Unpinned v{}: {} ({})", wasPinned, decision.getAdmin(), decision.getReason());
+            Retained newest = history.newestRetained();
+            if (newest != null && newest.manifest().getVersion() != served.version()) {
+                metrics.swap(SwapOutcome.SWAPPED, "unpinned");
+                return serveRetained(newest);
+            }
+        }
+        return history.setFate(served.manifest(), Fate.SERVING);
+    }
+
+    /**
+     * True when a version is pinned that is not served and whose weights this gateway does not have (it started after
+     * that version came): the follower then reads the topic again to find them.
+     */
+    public synchronized boolean lacksPinnedWeights() {
+        ServedModel served = slot.current();
+        return pinned != null && (served == null || served.version() != pinned) && history.retained(pinned) == null;
+    }
+
+    /** The decision in force (the newest applied), or null when admins decided nothing. */
+    public synchronized ServingDecision lastDecision() {
+        return lastDecision;
+    }
+
+    private static ServingDecision decision(String model, Long pin, List<Long> takenOut, String action, long version,
+                                            String admin, String reason) {
+        return ServingDecision.newBuilder().setModel(model).setPinnedVersion(pin).setRolledBack(takenOut)
+                .setAction(action).setVersion(version).setAdmin(admin).setReason(reason).setTime(Instant.now()).build();
     }
 
     public synchronized OptionalLong pinnedVersion() {

@@ -33,6 +33,9 @@ public final class RefusalReasons {
     /** The golden batch or the gate's recent examples gave probabilities that are not finite or do not sum to 1. */
     public static final String NON_FINITE_OUTPUT = "non-finite-output";
 
+    /** An admin rolled this version back (a {@code ServingDecision} on the checkpoint topic): never served again. */
+    public static final String ROLLED_BACK = "rolled-back";
+
     private RefusalReasons() {
     }
 }

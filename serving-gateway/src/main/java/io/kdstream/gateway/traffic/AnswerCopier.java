@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * traffic topic as SHADOW events for the teacher, in the served task's wire shape and type
  * ({@link TaskContract#toTensor}: bytes for image tasks, floats otherwise), and answers go to the predictions topic
  * for the monitor.
+ *
+ * <p>A shadow copy keeps the client's request id (its key, which predictions and ground truth join on) and carries
+ * a random id of the gateway's own beside it: the trainer chooses its holdout slice by that one, so a client that
+ * picks its request ids, or repeats one, cannot steer which requests are held out.
  *
  * <p>The request thread only offers a copy to a bounded buffer; one sender thread encodes and sends. When Kafka is
  * slow or down the buffer fills and further copies are dropped and counted; sends that time out are counted as
@@ -153,6 +158,7 @@ public final class AnswerCopier implements AutoCloseable {
                     .setEventTime(answered.time())
                     .setInput(answered.task().toTensor(answered.input()))
                     .setSource(TrafficSource.SHADOW)
+                    .setShadowId(UUID.randomUUID().toString())
                     .build();
             send(new ProducerRecord<>(trafficTopic, key, Codecs.TRAFFIC_EVENT.encode(event)), metrics::shadow);
         }

@@ -44,9 +44,16 @@ class AdminApiTest {
 
     @Test
     void shouldRollBackToTheLastGoodVersionAndServeItAtOnce() {
-        ApiHarness.Reply reply = api.postJson("/v1/models/rollback", "", AUTH);
+        ApiHarness.Reply reply = api.postJson("/v1/models/rollback", "{\"by\": \"alice\", \"reason\": \"v3 regressed\"}", AUTH);
 
         assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body().get("decision").get("by").asText()).isEqualTo("alice");
+        assertThat(reply.body().get("decision").get("reason").asText()).isEqualTo("v3 regressed");
+        assertThat(api.decisions).singleElement().satisfies(kept -> {
+            assertThat(kept.getAction()).isEqualTo("rollback");
+            assertThat(kept.getRolledBack()).containsExactly(3L);
+        });
+        assertThat(api.get("/v1/models").body().get("decision").get("action").asText()).isEqualTo("rollback");
         assertThat(reply.body().get("version").asLong()).isEqualTo(1);
         assertThat(reply.body().get("fate").asText()).isEqualTo("serving");
         assertThat(api.postJson("/v1/predict", PredictApiTest.single(TestCheckpoints.image(0), "after-rollback"))
@@ -57,7 +64,7 @@ class AdminApiTest {
 
     @Test
     void shouldPinAVersionHoldNewOnesAndServeTheNewestOnceUnpinned() {
-        ApiHarness.Reply pinned = api.postJson("/v1/models/pin", "{\"version\": 1}", AUTH);
+        ApiHarness.Reply pinned = api.postJson("/v1/models/pin", "{\"version\": 1, \"by\": \"bob\", \"reason\": \"hold v1\"}", AUTH);
         byte[] weights = TestCheckpoints.trainedWeights();
         api.models.offer(TestCheckpoints.manifest("student", 4, weights, 0.82f), weights);
 
@@ -66,7 +73,9 @@ class AdminApiTest {
         assertThat(api.get("/v1/model").body().get("pinned").asBoolean()).isTrue();
         assertThat(fates(api.get("/v1/models").body())).startsWith("4:held");
 
-        ApiHarness.Reply unpinned = api.send(HttpRequest.newBuilder(api.base().resolve("/v1/models/pin")).DELETE().headers(AUTH));
+        ApiHarness.Reply unpinned = api.send(HttpRequest.newBuilder(api.base().resolve("/v1/models/pin"))
+                .method("DELETE", HttpRequest.BodyPublishers.ofString("{\"by\": \"bob\", \"reason\": \"done\"}"))
+                .header("Content-Type", "application/json").headers(AUTH));
 
         assertThat(unpinned.status()).isEqualTo(200);
         assertThat(unpinned.body().get("version").asLong()).isEqualTo(4);

@@ -5,18 +5,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.kdstream.core.metrics.CommonMetrics;
+import io.kdstream.gateway.Gateway;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.gateway.batching.MicroBatcher;
 import io.kdstream.gateway.models.ModelManager;
 import io.kdstream.gateway.models.ModelSlot;
 import io.kdstream.gateway.models.PromotionGates;
 import io.kdstream.gateway.traffic.AnswerCopier;
+import io.kdstream.schemas.ServingDecision;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,6 +42,8 @@ final class ApiHarness implements AutoCloseable {
     final GatewayMetrics metrics = new GatewayMetrics(registry);
     final ModelManager models;
     final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    /** The admin decisions the API kept, in order (the Gateway writes them to the checkpoint topic). */
+    final List<ServingDecision> decisions = new CopyOnWriteArrayList<>();
     private final MicroBatcher batcher;
     private final AnswerCopier copier;
     private final Javalin app;
@@ -60,7 +66,7 @@ final class ApiHarness implements AutoCloseable {
         batcher = batchers.create(slot, metrics);
         copier = new AnswerCopier(producer, "kd-traffic", "kd-predictions", 0.5, 1.0, 128, metrics);
         app = new HttpApi(models, batcher, copier, registry, metrics, adminToken, "student", Duration.ofSeconds(10),
-                MAX_BODY, MAX_ROWS).create();
+                MAX_BODY, MAX_ROWS, () -> Gateway.health(null, batcher, models), decisions::add).create();
         batcher.start();
         copier.start();
         app.start("127.0.0.1", 0);

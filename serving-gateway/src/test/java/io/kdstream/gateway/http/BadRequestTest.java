@@ -16,6 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every kind of bad request gets its status and a JSON body whose error code and detail name the problem. */
 class BadRequestTest {
 
+    /** Who did an admin action and why: every admin call must say. */
+    private static final String AUDIT = "{\"by\": \"alice\", \"reason\": \"testing\"}";
+
     private static ApiHarness api;
     private static ApiHarness apiWithoutAdmin;
 
@@ -96,14 +99,20 @@ class BadRequestTest {
                         401, "unauthorized", "a different scheme"),
                 new Case("rollback with a wrong token", a -> a.postJson("/v1/models/rollback", "", "Authorization", "Bearer wrong-token-wrong-token"),
                         403, "forbidden", "does not match admin.token"),
-                new Case("rollback with nothing to roll back to", a -> a.postJson("/v1/models/rollback", "", "Authorization", bearer),
+                new Case("rollback with nothing to roll back to", a -> a.postJson("/v1/models/rollback", AUDIT, "Authorization", bearer),
                         409, "nothing-to-roll-back-to", "version 1 is served and no earlier good version is retained"),
-                new Case("pin an unknown version", a -> a.postJson("/v1/models/pin", "{\"version\": 99}", "Authorization", bearer),
+                new Case("rollback without saying who", a -> a.postJson("/v1/models/rollback", "{\"reason\": \"bad\"}", "Authorization", bearer),
+                        400, "bad-audit", "'by' must be a non-blank string"),
+                new Case("rollback without saying why", a -> a.postJson("/v1/models/rollback", "{\"by\": \"alice\", \"reason\": \" \"}",
+                                "Authorization", bearer),
+                        400, "bad-audit", "'reason' must be a non-blank string"),
+                new Case("pin an unknown version", a -> a.postJson("/v1/models/pin", "{\"version\": 99, " + AUDIT.substring(1), "Authorization", bearer),
                         409, "not-retained", "version 99 cannot be pinned"),
                 new Case("pin without a version", a -> a.postJson("/v1/models/pin", "{\"v\": 1}", "Authorization", bearer),
                         400, "bad-version", "'version' is missing"),
                 new Case("unpin when nothing is pinned", a -> a.send(java.net.http.HttpRequest.newBuilder(a.base().resolve("/v1/models/pin"))
-                                .DELETE().header("Authorization", bearer)),
+                                .method("DELETE", java.net.http.HttpRequest.BodyPublishers.ofString(AUDIT))
+                                .header("Content-Type", "application/json").header("Authorization", bearer)),
                         409, "not-pinned", "no version is pinned")
         ).map(Arguments::of);
     }

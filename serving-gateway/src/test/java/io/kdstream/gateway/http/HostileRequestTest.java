@@ -162,7 +162,7 @@ class HostileRequestTest {
     }
 
     @Test
-    void shouldTurnReadinessFalseWhenTheModelWorkerDiesOfAnError() {
+    void shouldTurnReadinessAndLivenessFalseWhenTheModelWorkerDiesOfAnError() {
         try (ApiHarness dying = new ApiHarness("", (slot, metrics) -> Batchers.throwing(slot, metrics, new OutOfMemoryError("test")))) {
             serve(dying);
             assertThat(dying.get("/health/ready").status()).isEqualTo(200);
@@ -176,7 +176,11 @@ class HostileRequestTest {
             ApiHarness.Reply ready = dying.get("/health/ready");
             assertThat(ready.body().get("detail").asText()).contains("model worker stopped");
             assertThat(dying.get("/v2/health/ready").status()).isEqualTo(503);
-            assertThat(dying.get("/health/live").status()).isEqualTo(200);
+            // a gateway that can no longer answer is not live either: `kd gateway` exits so that a supervisor restarts it
+            ApiHarness.Reply live = dying.get("/health/live");
+            assertThat(live.status()).isEqualTo(503);
+            assertThat(live.body().get("live").asBoolean()).isFalse();
+            assertThat(dying.get("/v2/health/live").status()).isEqualTo(503);
             assertThat(dying.postJson("/v1/predict", "{\"input\": " + java.util.Arrays.toString(TestCheckpoints.image(0)) + "}").body()
                     .get("error").asText()).isEqualTo("worker-stopped");
         }

@@ -9,6 +9,7 @@ import ai.djl.Device;
 import io.kdstream.gateway.GatewayMetrics;
 import io.kdstream.gateway.testing.TestCheckpoints;
 import io.kdstream.schemas.Checkpoint;
+import io.kdstream.schemas.ServingDecision;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,14 +93,18 @@ class ModelManagerTest {
         offer(2, 0.3f); // refused: not a rollback target
         offer(3, 0.8f);
 
-        VersionRecord now = models.rollback();
+        ServingDecision rollback = models.rollbackDecision("alice", "v3 answers class 0 too often");
+        VersionRecord now = models.apply(rollback);
 
+        assertThat(rollback.getRolledBack()).containsExactly(3L);
+        assertThat(rollback.getAdmin()).isEqualTo("alice");
         assertThat(now.version()).isEqualTo(1);
         assertThat(models.servedVersion()).hasValue(1);
         assertThat(fates()).containsExactly("3:ROLLED_BACK", "2:REFUSED", "1:SERVING");
-        assertThatThrownBy(models::rollback).isInstanceOf(ServingConflictException.class)
+        assertThat(models.lastDecision()).isEqualTo(rollback);
+        assertThatThrownBy(() -> models.rollbackDecision("alice", "again")).isInstanceOf(ServingConflictException.class)
                 .hasMessageContaining("no earlier good version is retained");
-        assertThatThrownBy(() -> models.pin(3)).isInstanceOf(ServingConflictException.class);
+        assertThatThrownBy(() -> models.pinDecision(3, "alice", "back")).isInstanceOf(ServingConflictException.class);
         // a newer checkpoint still swaps in
         assertThat(offer(4, 0.8f).fate()).isEqualTo(VersionRecord.Fate.SERVING);
     }
@@ -109,20 +114,57 @@ class ModelManagerTest {
         offer(1, 0.8f);
         offer(2, 0.8f);
 
-        models.pin(1);
+        models.apply(models.pinDecision(1, "bob", "hold v1 over the sale"));
         VersionRecord held = offer(3, 0.8f);
 
         assertThat(models.servedVersion()).hasValue(1);
         assertThat(models.pinnedVersion()).hasValue(1);
         assertThat(held.fate()).isEqualTo(VersionRecord.Fate.HELD);
-        assertThatThrownBy(models::rollback).hasMessageContaining("version 1 is pinned");
+        assertThatThrownBy(() -> models.rollbackDecision("bob", "x")).hasMessageContaining("version 1 is pinned");
 
-        VersionRecord after = models.unpin();
+        VersionRecord after = models.apply(models.unpinDecision("bob", "the sale is over"));
 
         assertThat(after.version()).isEqualTo(3);
         assertThat(models.pinnedVersion()).isEmpty();
         assertThat(fates()).containsExactly("3:SERVING", "2:SERVED", "1:SERVED");
         assertThat(registry.get("kd.gateway.swaps").tag("outcome", "pinned").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldObeyAnotherGatewaysDecisionsAndReadThemBackAtStartBeforeAnythingIsOffered() {
+        // given a gateway that rolled back v3 and then pinned v1
+        offer(1, 0.8f);
+        offer(2, 0.8f);
+        offer(3, 0.8f);
+        ServingDecision rollback = models.rollbackDecision("alice", "v3 regressed");
+        models.apply(rollback);
+        ServingDecision pin = models.pinDecision(1, "bob", "v1 until the drift settles");
+        models.apply(pin);
+
+        // when a second gateway serving v3 reads both decisions as they arrive
+        ModelManager second = manager();
+        offerTo(second, 1, 0.8f);
+        offerTo(second, 2, 0.8f);
+        offerTo(second, 3, 0.8f);
+        second.apply(rollback);
+        assertThat(second.servedVersion()).hasValue(2);
+        second.apply(pin);
+        assertThat(second.servedVersion()).hasValue(1);
+
+        // and a restarted gateway reads the newest decision first, then is offered the newest versions first
+        ModelManager restarted = manager();
+        restarted.apply(pin);
+        assertThat(offerTo(restarted, 3, 0.8f).fate()).isEqualTo(VersionRecord.Fate.REFUSED);
+        assertThat(offerTo(restarted, 2, 0.8f).fate()).isEqualTo(VersionRecord.Fate.HELD);
+        assertThat(offerTo(restarted, 1, 0.8f).fate()).isEqualTo(VersionRecord.Fate.SERVING);
+
+        // then every gateway serves the pinned v1, the rolled-back v3 is refused, and applying a decision again changes nothing
+        assertThat(restarted.pinnedVersion()).hasValue(1);
+        assertThat(restarted.history().get(0).reason()).isEqualTo(RefusalReasons.ROLLED_BACK);
+        assertThat(second.apply(pin).version()).isEqualTo(1);
+        assertThat(models.servedVersion()).hasValue(1);
+        second.close();
+        restarted.close();
     }
 
     @Test
@@ -144,7 +186,16 @@ class ModelManagerTest {
     }
 
     private VersionRecord offer(long version, float agreement) {
-        return models.offer(TestCheckpoints.manifest("student", version, weights, agreement), weights);
+        return offerTo(models, version, agreement);
+    }
+
+    private VersionRecord offerTo(ModelManager manager, long version, float agreement) {
+        return manager.offer(TestCheckpoints.manifest("student", version, weights, agreement), weights);
+    }
+
+    /** Another gateway's manager. */
+    private ModelManager manager() {
+        return new ModelManager(new PromotionGates(0.6, 0.05, Device.cpu()), new ModelSlot(), 3, new GatewayMetrics(registry));
     }
 
     private static Checkpoint.Builder copy(Checkpoint manifest, long version) {

@@ -3,10 +3,14 @@ package io.kdstream.gateway.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import io.kdstream.core.testing.Eventually;
 import io.kdstream.gateway.GatewayMetrics;
+import io.kdstream.schemas.TrafficEvent;
+import io.kdstream.schemas.serde.Codecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -55,6 +59,32 @@ class AnswerCopierTest {
                 () -> metrics.shadowCopies(false) + metrics.predictionCopies(false), n -> n == 2);
         assertThat(metrics.shadowCopies(true)).isZero();
         copier.close();
+    }
+
+    @Test
+    void shouldGiveEveryShadowCopyAnIdOfItsOwnBesideTheClientsRequestId() {
+        // given a copier that shadows every answer
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        AnswerCopier copier = new AnswerCopier(producer, "t", "p", 1.0, 0.0, 16, metrics);
+        copier.start();
+
+        // when a client sends the same request id twice
+        copier.offer(answered("chosen-by-client"));
+        copier.offer(answered("chosen-by-client"));
+        Eventually.await("two shadow copies sent", Duration.ofSeconds(10), () -> metrics.shadowCopies(true), n -> n == 2);
+        copier.close();
+
+        // then both copies keep the client's id as key and request id (ground truth and predictions join on it), and
+        // carry a gateway-made id each, by which the trainer chooses its holdout slice
+        List<TrafficEvent> shadows = producer.history().stream().filter(record -> record.topic().equals("t")).map(record -> {
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("chosen-by-client");
+            return Codecs.TRAFFIC_EVENT.decode(record.value());
+        }).toList();
+        assertThat(shadows).hasSize(2).allSatisfy(event -> {
+            assertThat(event.getRequestId()).isEqualTo("chosen-by-client");
+            assertThat(event.getShadowId()).isNotBlank().isNotEqualTo("chosen-by-client");
+        });
+        assertThat(shadows.get(0).getShadowId()).isNotEqualTo(shadows.get(1).getShadowId());
     }
 
     private static AnswerCopier.Answered answered(String requestId) {

@@ -111,7 +111,7 @@ public final class CheckpointHistory {
                 } else {
                     LOG.warn("Checkpoint {} v{} cannot be restored: {}", manifest.getModel(), manifest.getVersion(), assembled.failure());
                 }
-            } else {
+            } else if (CheckpointChunks.isWeightChunk(key)) {
                 assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         } catch (RecordDecodingException e) {

@@ -38,7 +38,8 @@ public interface ExampleDecoder {
                 throw new UnusableRecordException(e.reason(), e.getMessage());
             }
             return new Example(label.getRequestId(), input, teacher, trueLabel(label.getTrueLabel(), classes),
-                    label.getEventTime().toEpochMilli(), label.getLabelledTime().toEpochMilli());
+                    label.getEventTime().toEpochMilli(), label.getLabelledTime().toEpochMilli(),
+                    sliceId(label.getRequestId(), label.getShadowId()));
         };
     }
 
@@ -47,8 +48,14 @@ public interface ExampleDecoder {
         return value -> {
             TrafficEvent event = decode(() -> Codecs.TRAFFIC_EVENT.decode(value));
             return new Example(event.getRequestId(), input(event.getInput(), task), null,
-                    trueLabel(event.getTrueLabel(), task.classCount()), event.getEventTime().toEpochMilli(), -1);
+                    trueLabel(event.getTrueLabel(), task.classCount()), event.getEventTime().toEpochMilli(), -1,
+                    sliceId(event.getRequestId(), event.getShadowId()));
         };
+    }
+
+    /** The gateway's id of a shadow copy where there is one: clients choose request ids. */
+    private static String sliceId(String requestId, String shadowId) {
+        return shadowId != null ? shadowId : requestId;
     }
 
     private static <T> T decode(java.util.function.Supplier<T> decoding) {

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.kdstream.core.checkpoint.CheckpointChunks;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
+import io.kdstream.schemas.ServingDecision;
+import io.kdstream.schemas.serde.Codecs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,28 @@ class CheckpointHistoryTest {
 
         assertThat(history.newest().orElseThrow().manifest().getVersion()).isEqualTo(1);
         assertThat(history.latestVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSkipTheGatewaysServingDecisionsKeptOnTheSameTopic() {
+        // given a rollback a gateway kept on the checkpoint topic between version 2's weight chunk and its manifest
+        CheckpointHistory history = new CheckpointHistory("student", List.of());
+        List<ProducerRecord<byte[], byte[]>> topic = new ArrayList<>(draft("student", 1, new byte[]{1}));
+        List<ProducerRecord<byte[], byte[]>> second = draft("student", 2, new byte[]{2});
+        ServingDecision rollback = ServingDecision.newBuilder().setModel("student").setRolledBack(List.of(1L)).setAction("rollback")
+                .setVersion(1).setAdmin("alice").setReason("v1 regressed").setTime(Instant.EPOCH).build();
+        topic.add(second.get(0));
+        topic.add(new ProducerRecord<>("kd-checkpoints", Codecs.CHECKPOINT_KEY.encode(CheckpointChunks.servingDecisionKey("student")),
+                Codecs.SERVING_DECISION.encode(rollback)));
+        topic.add(second.get(1));
+
+        // when
+        feed(history, topic);
+
+        // then the trainer restores version 2 as if the decision were not there
+        assertThat(history.newest().orElseThrow().weights()).containsExactly(2);
+        assertThat(history.latestVersion()).isEqualTo(2);
+        assertThat(history.liveVersions()).containsOnlyKeys(1L, 2L);
     }
 
     @Test

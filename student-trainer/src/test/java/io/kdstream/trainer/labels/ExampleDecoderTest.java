@@ -41,6 +41,24 @@ class ExampleDecoderTest {
         assertThat(example.trueLabel()).isEqualTo(1);
         assertThat(example.eventTime()).isEqualTo(10);
         assertThat(example.labelledTime()).isEqualTo(20);
+        assertThat(example.sliceId()).as("a label without a shadow id is sliced by its request id").isEqualTo("r1");
+    }
+
+    @Test
+    void shouldChooseTheSliceByTheGatewaysShadowIdWhereTheRecordHasOne() {
+        SoftLabel label = label(new DenseProbabilities(List.of(0.75f, 0.25f)), 1);
+        label.setShadowId("gateway-made");
+        TrafficEvent event = new TrafficEvent("client-chosen", Instant.ofEpochMilli(5), Tensors.uint8(new byte[4], 1, 2, 2), null,
+                TrafficSource.SHADOW, "gateway-made");
+
+        Example labelled = softLabels.decode(Codecs.SOFT_LABEL.encode(label));
+        Example read = ExampleDecoder.traffic(TASK).decode(Codecs.TRAFFIC_EVENT.encode(event));
+
+        assertThat(labelled.requestId()).isEqualTo("r1");
+        assertThat(labelled.sliceId()).isEqualTo("gateway-made");
+        assertThat(labelled.withTrueLabel(0).sliceId()).isEqualTo("gateway-made");
+        assertThat(read.requestId()).isEqualTo("client-chosen");
+        assertThat(read.sliceId()).isEqualTo("gateway-made");
     }
 
     @Test
@@ -76,7 +94,7 @@ class ExampleDecoderTest {
         assertThatThrownBy(() -> softLabels.decode(Codecs.SOFT_LABEL.encode(threeClasses)))
                 .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo(TaskContract.MISMATCH))
                 .hasMessageContaining("task tiny has 2 classes but the soft label of request r1 has 3");
-        TrafficEvent flat = new TrafficEvent("t2", Instant.ofEpochMilli(5), Tensors.float32(new float[4], 4), null, TrafficSource.SHADOW);
+        TrafficEvent flat = new TrafficEvent("t2", Instant.ofEpochMilli(5), Tensors.float32(new float[4], 4), null, TrafficSource.SHADOW, null);
         assertThatThrownBy(() -> ExampleDecoder.traffic(TASK).decode(Codecs.TRAFFIC_EVENT.encode(flat)))
                 .isInstanceOfSatisfying(UnusableRecordException.class, e -> assertThat(e.reason()).isEqualTo(TaskContract.MISMATCH))
                 .hasMessageContaining("but found float32 [4]");
@@ -85,7 +103,7 @@ class ExampleDecoderTest {
     @Test
     void shouldReadTrafficForTheModesWithoutATeacher() {
         TrafficEvent event = new TrafficEvent("t1", Instant.ofEpochMilli(5), Tensors.float32(new float[]{0.5f, 0f, 1f, 0.25f}, 2, 2), 0,
-                TrafficSource.SHADOW);
+                TrafficSource.SHADOW, null);
 
         Example example = ExampleDecoder.traffic(TASK).decode(Codecs.TRAFFIC_EVENT.encode(event));
 

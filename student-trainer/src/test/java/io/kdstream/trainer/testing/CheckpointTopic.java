@@ -27,7 +27,7 @@ public record CheckpointTopic(List<Checkpoint> manifests, Optional<CheckpointAss
                 Checkpoint manifest = Codecs.CHECKPOINT.decode(record.value());
                 manifests.add(manifest);
                 newest = assembler.complete(manifest);
-            } else {
+            } else if (CheckpointChunks.isWeightChunk(key)) {
                 assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
             }
         }

@@ -24,7 +24,7 @@ public record LabelStream(List<ProducerRecord<byte[], byte[]>> records, int vali
     public static LabelStream of(String topic, int valid, int brokenEvery, int holdoutPermille) {
         LabeledImages images = FashionSlices.train(valid);
         Random noise = new Random(1);
-        HoldoutSlice slice = new HoldoutSlice(holdoutPermille);
+        HoldoutSlice slice = TestHoldout.slice(holdoutPermille);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<String, Integer> reasons = new HashMap<>();
         int heldOut = 0;

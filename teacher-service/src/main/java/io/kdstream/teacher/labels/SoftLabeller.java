@@ -52,6 +52,7 @@ public final class SoftLabeller {
                 .setProbabilities(topK == 0 ? dense(probabilities, offset) : sparse(probabilities, offset))
                 .setTrueLabel(event.getTrueLabel())
                 .setEnsemble(ensemble)
+                .setShadowId(event.getShadowId())
                 .build();
     }
 

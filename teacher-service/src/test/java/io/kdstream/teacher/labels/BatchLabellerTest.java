@@ -125,7 +125,7 @@ class BatchLabellerTest {
     }
 
     private static byte[] event(String requestId, Tensor input) {
-        return Codecs.TRAFFIC_EVENT.encode(new TrafficEvent(requestId, Instant.ofEpochMilli(1), input, null, TrafficSource.SHADOW));
+        return Codecs.TRAFFIC_EVENT.encode(new TrafficEvent(requestId, Instant.ofEpochMilli(1), input, null, TrafficSource.SHADOW, null));
     }
 
     private ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {

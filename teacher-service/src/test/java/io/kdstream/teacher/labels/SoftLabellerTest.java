@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SoftLabellerTest {
 
     private static final TrafficEvent EVENT = new TrafficEvent("r-1", Instant.ofEpochMilli(1000),
-            Tensors.uint8(new byte[4], 1, 2, 2), 3, TrafficSource.REPLAY);
+            Tensors.uint8(new byte[4], 1, 2, 2), 3, TrafficSource.SHADOW, "gateway-id-1");
     private static final float[] ROWS = {9, 9, 9, 9, 9, /* row 1: */ 0.1f, 0.4f, 0.05f, 0.3f, 0.15f};
 
     @Test
@@ -31,6 +31,7 @@ class SoftLabellerTest {
         SoftLabel label = labeller.label(EVENT, ROWS, 5, Instant.ofEpochMilli(2000));
 
         assertThat(label.getRequestId()).isEqualTo("r-1");
+        assertThat(label.getShadowId()).as("the gateway's id, by which the trainer chooses its holdout").isEqualTo("gateway-id-1");
         assertThat(label.getEventTime()).isEqualTo(Instant.ofEpochMilli(1000));
         assertThat(label.getLabelledTime()).isEqualTo(Instant.ofEpochMilli(2000));
         assertThat(label.getTeacherId()).isEqualTo("ensemble");

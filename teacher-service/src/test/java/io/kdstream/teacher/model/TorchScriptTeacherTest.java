@@ -181,7 +181,7 @@ class TorchScriptTeacherTest {
     }
 
     private static TrafficRecord decode(TrafficDecoder decoder, int offset, Tensor input) {
-        TrafficEvent event = new TrafficEvent("c-" + offset, Instant.now(), input, null, TrafficSource.SHADOW);
+        TrafficEvent event = new TrafficEvent("c-" + offset, Instant.now(), input, null, TrafficSource.SHADOW, null);
         return decoder.decode(new ConsumerRecord<>("traffic", 0, offset, ("c-" + offset).getBytes(StandardCharsets.UTF_8),
                 Codecs.TRAFFIC_EVENT.encode(event)));
     }
