@@ -98,7 +98,7 @@ class TabularTaskIT {
 
             // then the checkpoint is the task's default student, carries the task, and learned from this teacher
             assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(TASK);
-            assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5");
+            assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5:norm");
             assertThat(manifest.getLineage().getSamplesSeen()).isPositive();
             assertThat(manifest.getLineage().getLabelTimeMin()).isGreaterThanOrEqualTo(testStart.toEpochMilli());
             // above the 0.2 of guessing among five classes: one pass of about 60 steps, published as a moving average
