@@ -9,8 +9,9 @@ import io.kdstream.schemas.DType;
 
 /**
  * Seeded rows of raw-scale tabular features, as a user's CSV file has them: an amount uniform in [0, 500] beside an
- * hour of the day in [0, 24) and a risk in [0, 1]. The class is {@code fraud} when {@code amount / 500 + risk > 1}
- * (about half the rows), so a model must weigh features three orders of magnitude apart against each other.
+ * hour of the day in [0, 24) and a risk in [0, 1]. The class is {@code fraud} when {@code risk + amount / 2500 > 0.6}
+ * (about half the rows): the risk decides most of it and the amount shifts the threshold, so a model must weigh
+ * features three orders of magnitude apart against each other, and the amount alone guesses little better than chance.
  */
 public final class RawScaleRows {
 
@@ -33,7 +34,7 @@ public final class RawScaleRows {
             values[3 * i] = amount;
             values[3 * i + 1] = hour;
             values[3 * i + 2] = risk;
-            labels[i] = amount / 500f + risk > 1f ? 1 : 0;
+            labels[i] = risk + amount / 2500f > 0.6f ? 1 : 0;
         }
         return new LabeledVectors(TASK, values, labels);
     }
