@@ -41,6 +41,8 @@ public final class InputStandardisation extends AbstractBlock {
     private final Parameter mean;
     private final Parameter variance;
     private final Parameter count;
+    /** Set once the count is complete, so later training steps skip reading it back from the device. */
+    private boolean frozen;
 
     public InputStandardisation(int features) {
         super(VERSION);
@@ -69,8 +71,12 @@ public final class InputStandardisation extends AbstractBlock {
 
     /** Merges the batch's statistics into the stored ones (Chan et al.), until {@value #ESTIMATED_FROM} examples are in. */
     private void observe(NDArray x) {
+        if (frozen) {
+            return;
+        }
         double n = count.getArray().toFloatArray()[0];
         if (n >= ESTIMATED_FROM) {
+            frozen = true;
             return;
         }
         float[] values = x.toFloatArray();
