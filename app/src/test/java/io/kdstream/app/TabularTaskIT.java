@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,9 @@ import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.model.Architecture;
 import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.task.TaskFiles;
 import io.kdstream.core.testing.Eventually;
+import io.kdstream.core.testing.RawScaleRows;
 import io.kdstream.core.testing.TopicRecords;
 import io.kdstream.gateway.GatewayConfig;
 import io.kdstream.monitor.MonitorConfig;
@@ -53,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * real in-process broker: a reference teacher trained here on the task's random-RBF stream labels tabular traffic, the
  * trainer distils the task's default student from those labels, the gateway serves it to clients that name their
  * features over HTTP and shadows their requests back to the teacher, and the monitor scores the gateway's answers
- * against the teacher's. Every stage is configured with {@code task=tabular-rbf} and refuses nothing.
+ * against the teacher's. Every stage is configured with {@code task=tabular-rbf} and refuses nothing. A second test
+ * does what a user with a CSV file of raw-scale features does: one pass over their rows gets a student served.
  */
 class TabularTaskIT {
 
@@ -91,7 +95,7 @@ class TabularTaskIT {
 
             // then the checkpoint is the task's default student, carries the task, and learned from this teacher
             assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(TASK);
-            assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5");
+            assertThat(manifest.getArchitecture()).isEqualTo(Architecture.studentFor(TASK).spec()).isEqualTo("mlp:16-96-5:norm");
             assertThat(manifest.getLineage().getSamplesSeen()).isPositive();
             assertThat(manifest.getLineage().getLabelTimeMin()).isGreaterThanOrEqualTo(testStart.toEpochMilli());
             // above the 0.2 of guessing among five classes: one pass of about 60 steps, published as a moving average
@@ -138,7 +142,49 @@ class TabularTaskIT {
         }
     }
 
-    /** {@code POST /v1/predict} with one object of named features {@code x00, x01, ...}. */
+    @Test
+    void shouldServeAStudentOfRawScaleFeaturesPastTheDefaultGateAfterOnePass(@TempDir Path dir) throws Exception {
+        // given a user's task of raw-scale features (an amount up to 500 beside a risk in 0..1, as a CSV file has them)
+        // and the task's reference teacher trained on such rows
+        TaskContract raw = RawScaleRows.TASK;
+        Path taskFile = Files.writeString(dir.resolve("card-fraud.task.json"), TaskFiles.toJsonText(raw));
+        Path teacherDir = dir.resolve("teacher");
+        TeacherManifest teacher = new TeacherTraining(new TeacherTraining.Settings(null, 3, 64, 3e-3f, 7, "cpu"))
+                .trainAndSave(RawScaleRows.sample(4000, 1), RawScaleRows.sample(1000, 2), new TeacherStore(teacherDir),
+                        TrainingListener.SILENT);
+        assertThat(teacher.architecture()).isEqualTo(Architecture.teacherFor(raw).spec()).endsWith(":norm");
+        assertThat(teacher.testAccuracy()).as("teacher accuracy on raw-scale rows").isGreaterThan(0.9);
+
+        // (the gateway keeps its default gate: holdout agreement 0.6, where unstandardised students stayed below)
+        Map<String, Object> task = Map.of(TaskSetting.KEY, taskFile.toString());
+        Pipeline.Settings settings = new Pipeline.Settings(2,
+                with(task, TeacherConfig.TEACHER_DIR, teacherDir.toString()),
+                with(task, TrainerConfig.CHECKPOINT_INTERVAL_MS, 1000),
+                with(task, GatewayConfig.HTTP_PORT, 0),
+                task);
+        try (Pipeline pipeline = Pipeline.start(settings)) {
+            // when one pass over 3,000 raw rows flows
+            send(pipeline, RawScaleRows.sample(3000, 3), 0, 3000);
+
+            // then the gateway serves the task's standardising default student
+            long served = Eventually.await("the gateway to serve a student of raw-scale features", Duration.ofSeconds(180),
+                    () -> pipeline.gateway().servedVersion(), version -> version >= 1);
+            GatewayClient gateway = new GatewayClient(pipeline.gatewayUrl());
+            GatewayClient.ServedModel model = gateway.model();
+            assertThat(model.architecture()).isEqualTo(Architecture.studentFor(raw).spec()).isEqualTo("mlp:3-96-2:norm");
+            assertThat(model.details().path("holdout").path("agreement").asDouble()).isGreaterThanOrEqualTo(0.6);
+            // and answers raw inputs with the class the rows' rule gives, mostly
+            LabeledVectors asked = RawScaleRows.sample(100, 4);
+            int right = 0;
+            for (int i = 0; i < asked.count(); i++) {
+                GatewayClient.Prediction answer = gateway.predict("raw-" + i, asked.input(i));
+                assertThat(answer.modelVersion()).isGreaterThanOrEqualTo(served);
+                right += answer.topClassName().equals(raw.classNames().get(asked.label(i))) ? 1 : 0;
+            }
+            assertThat(right).as("answers of 100 raw rows that match their class").isGreaterThanOrEqualTo(70);
+        }
+    }
+
     /** The values as named features, as a client that knows the task's feature names sends them. */
     private static Map<String, Float> named(float[] values) {
         Map<String, Float> features = new LinkedHashMap<>();

@@ -74,8 +74,11 @@ public final class TrainerConfig extends ServiceConfig {
             .define(STUDENT_ARCHITECTURE, Type.STRING, "", new ArchitectureSpec(), Importance.HIGH,
                     "Student architecture spec: mlp:<inputs>-<hidden sizes>-<classes> (e.g. mlp:784-128-64-10) or a small "
                             + "CNN such as cnn:28x28-8-16-64-10 or cnn:3x32x32-8-16-64-10, with an optional :dropout=0.2 "
-                            + "suffix. It must take the task's inputs and give its classes; empty means the task's default "
-                            + "student, an MLP with 96 hidden units (mlp:784-96-10 for fashion-mnist).")
+                            + "suffix; an MLP's :norm suffix standardises each input feature with statistics estimated from "
+                            + "the first training examples and saved in every checkpoint, so raw features of any scale are "
+                            + "served as they are. It must take the task's inputs and give its classes; empty means the "
+                            + "task's default student, an MLP with 96 hidden units (mlp:784-96-10 for fashion-mnist, "
+                            + "mlp:16-96-5:norm for tabular-rbf: float vectors get :norm).")
             .define(MODE, Type.STRING, Mode.TEACHER.configName(), ValidString.in(Mode.configNames()), Importance.HIGH,
                     "teacher: distil the teacher's soft labels from topic.soft.labels. self: distil from an exponential "
                             + "moving average of the student itself, reading topic.traffic (no teacher needed). mutual: "
@@ -393,7 +396,7 @@ public final class TrainerConfig extends ServiceConfig {
         @Override
         public String toString() {
             return "empty (the task's default), mlp:<input>-<hidden...>-<classes> or cnn:[<C>x]<H>x<W>-<c1>-<c2>-<hidden>-<classes>, "
-                    + "optional :dropout=<0..1>";
+                    + "optional :dropout=<0..1>, optional :norm (mlp)";
         }
     }
 }

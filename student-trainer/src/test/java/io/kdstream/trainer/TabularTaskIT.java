@@ -83,7 +83,7 @@ class TabularTaskIT {
         CheckpointTopic topic = CheckpointTopic.read(broker.bootstrapServers(), "kd-checkpoints", "rbf");
         assertThat(topic.manifests()).isNotEmpty().allSatisfy(manifest -> {
             assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(BuiltInTasks.TABULAR_RBF);
-            assertThat(manifest.getArchitecture()).isEqualTo("mlp:16-96-5");
+            assertThat(manifest.getArchitecture()).isEqualTo("mlp:16-96-5:norm");
         });
         CheckpointAssembler.Assembled newest = topic.newest().orElseThrow();
         assertThat(newest.ok()).as("reassembled newest checkpoint: %s", newest.failure()).isTrue();

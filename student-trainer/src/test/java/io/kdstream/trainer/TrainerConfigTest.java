@@ -75,7 +75,7 @@ class TrainerConfigTest {
 
     @Test
     void shouldDefaultTheStudentToTheTasksAndRefuseOneThatDoesNotFitNamingBothKeys(@TempDir Path dir) throws IOException {
-        assertThat(new TrainerConfig(Map.of("task", "tabular-rbf")).architecture()).isEqualTo(Architecture.parse("mlp:16-96-5"));
+        assertThat(new TrainerConfig(Map.of("task", "tabular-rbf")).architecture()).isEqualTo(Architecture.parse("mlp:16-96-5:norm"));
         assertThat(new TrainerConfig(Map.of("task", "tabular-rbf")).task()).isEqualTo(BuiltInTasks.TABULAR_RBF);
         Path colour = Files.writeString(dir.resolve("colour.json"), """
                 {"name": "colour", "input": {"dtype": "uint8", "shape": [3, 32, 32]}, "classes": ["a", "b", "c", "d"]}""");
@@ -85,7 +85,7 @@ class TrainerConfigTest {
         assertThatThrownBy(() -> new TrainerConfig(Map.of("task", "tabular-rbf", "student.architecture", "mlp:784-96-10")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("student.architecture does not fit task tabular-rbf: architecture mlp:784-96-10 takes 784 inputs")
-                .hasMessageContaining("leave it empty for mlp:16-96-5, or set task to the architecture's task");
+                .hasMessageContaining("leave it empty for mlp:16-96-5:norm, or set task to the architecture's task");
     }
 
     @Test

@@ -45,7 +45,8 @@ public final class TeacherCommand {
         Path dir;
 
         @Option(names = "--architecture", description = "Teacher architecture spec (default: the task's reference teacher, "
-                + "cnn:28x28-32-64-256-10:dropout=0.3 for fashion-mnist, mlp:<inputs>-256-128-<classes>:dropout=0.1 for vectors).")
+                + "cnn:28x28-32-64-256-10:dropout=0.3 for fashion-mnist, mlp:<inputs>-256-128-<classes>:dropout=0.1:norm for float "
+                + "vectors, which standardises the raw features itself).")
         String architecture;
 
         @Option(names = "--epochs", description = "Passes over the training set (default ${DEFAULT-VALUE}).")

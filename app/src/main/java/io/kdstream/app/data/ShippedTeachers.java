@@ -17,8 +17,10 @@ import io.kdstream.teacher.model.TeacherStore;
  * The reference teachers of the built-in tasks, shipped inside kd so a first {@code kd demo} starts labelling at once
  * instead of training for minutes. Each is a teacher folder ({@value TeacherStore#MANIFEST_FILE} and
  * {@value TeacherStore#WEIGHTS_FILE}) under {@value #RESOURCE_ROOT}{@code <task>/}, made by
- * {@code kd teacher train --task <task> --dir app/src/main/resources}{@value #RESOURCE_ROOT}{@code <task>}; installing
- * one into a {@link TeacherStore} checks the weights against the manifest's sha256.
+ * {@code kd teacher train --task <task> --dir app/src/main/resources}{@value #RESOURCE_ROOT}{@code <task>}, with
+ * {@code --architecture} set to the spec in its manifest (the tabular-rbf teacher predates the {@code :norm} default
+ * of float vector tasks and is {@code mlp:16-256-128-5:dropout=0.1}; its features are on a unit scale already);
+ * installing one into a {@link TeacherStore} checks the weights against the manifest's sha256.
  */
 public final class ShippedTeachers {
 

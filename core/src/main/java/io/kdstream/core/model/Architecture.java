@@ -16,6 +16,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import io.kdstream.core.task.TaskContract;
+import io.kdstream.schemas.DType;
 
 /**
  * A classifier architecture described by a spec string that travels in every checkpoint manifest.
@@ -26,10 +27,18 @@ import io.kdstream.core.task.TaskContract;
  *       with 32 and 64 channels over a 28×28 single-channel image, a 256-unit hidden layer, 10 classes;
  *       {@code cnn:3x32x32-32-64-256-10} takes three-channel 32×32 images.</li>
  * </ul>
- * A suffix {@code :dropout=0.3} adds dropout before each hidden linear layer's output during training.
+ * A suffix {@code :dropout=0.3} adds dropout before each hidden linear layer's output during training. A suffix
+ * {@code :norm} (MLPs only, e.g. {@code mlp:16-96-5:norm}) starts the block with an {@link InputStandardisation}, whose
+ * statistics are estimated from the training examples and saved with the weights, so raw features of any scale can be
+ * trained on and served as they are. Specs without it load as before.
  * {@link #teacherFor} and {@link #studentFor} give the defaults for any {@link TaskContract}.
+ *
+ * @param norm whether the block standardises its inputs first (the {@code :norm} option)
  */
-public record Architecture(String kind, int[] layers, int channels, int height, int width, float dropout) {
+public record Architecture(String kind, int[] layers, int channels, int height, int width, float dropout, boolean norm) {
+
+    /** The option that adds input standardisation. */
+    public static final String NORM = "norm";
 
     public static final Architecture FASHION_TEACHER = parse("cnn:28x28-32-64-256-10:dropout=0.3");
     public static final Architecture FASHION_STUDENT = parse("mlp:784-96-10");
@@ -37,17 +46,20 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
     /** @throws IllegalArgumentException naming the part of the spec that is wrong and the expected form */
     public static Architecture parse(String spec) {
         String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
-        if (parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("architecture '" + spec + "' must look like mlp:784-96-10 or cnn:[C]x28x28-32-64-256-10[:dropout=0.3]");
+        if (parts.length < 2 || parts.length > 4) {
+            throw new IllegalArgumentException("architecture '" + spec + "' must look like mlp:784-96-10[:dropout=0.3][:norm] "
+                    + "or cnn:[C]x28x28-32-64-256-10[:dropout=0.3]");
         }
-        float dropout = 0;
-        if (parts.length == 3) {
-            if (!parts[2].startsWith("dropout=")) {
-                throw new IllegalArgumentException("architecture '" + spec + "': unknown option '" + parts[2] + "', expected dropout=<0..1>");
-            }
-            dropout = Float.parseFloat(parts[2].substring("dropout=".length()));
-            if (!(dropout >= 0 && dropout < 1)) {
-                throw new IllegalArgumentException("architecture '" + spec + "': dropout must be in [0, 1) but is " + dropout);
+        Float dropout = null;
+        boolean norm = false;
+        for (int i = 2; i < parts.length; i++) {
+            if (parts[i].equals(NORM) && !norm) {
+                norm = true;
+            } else if (parts[i].startsWith("dropout=") && dropout == null) {
+                dropout = dropout(spec, parts[i].substring("dropout=".length()));
+            } else {
+                throw new IllegalArgumentException("architecture '" + spec + "': unknown or repeated option '" + parts[i]
+                        + "', expected " + NORM + " or dropout=<0..1>, each at most once");
             }
         }
         String[] sizes = parts[1].split("-");
@@ -57,13 +69,17 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
                 if (layers.length < 2) {
                     throw new IllegalArgumentException("architecture '" + spec + "': an mlp needs an input size and a class count");
                 }
-                return new Architecture("mlp", layers, 0, 0, 0, dropout);
+                return new Architecture("mlp", layers, 0, 0, 0, dropout == null ? 0 : dropout, norm);
             }
             case "cnn" -> {
                 String[] image = sizes[0].split("x");
                 if (image.length < 2 || image.length > 3 || sizes.length != 5) {
                     throw new IllegalArgumentException("architecture '" + spec + "': a cnn spec is [C]xHxW-c1-c2-hidden-classes, "
                             + "e.g. cnn:28x28-32-64-256-10 or cnn:3x32x32-32-64-256-10");
+                }
+                if (norm) {
+                    throw new IllegalArgumentException("architecture '" + spec + "': option " + NORM + " is for mlp only "
+                            + "(a cnn's images are on a fixed scale and its batch norm layers standardise them)");
                 }
                 int[] dims = positive(spec, image, 0);
                 int channels = dims.length == 3 ? dims[0] : 1;
@@ -72,10 +88,23 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
                 if (height % 4 != 0 || width % 4 != 0) {
                     throw new IllegalArgumentException("architecture '" + spec + "': image sides must be multiples of 4 (two 2x2 pools)");
                 }
-                return new Architecture("cnn", positive(spec, sizes, 1), channels, height, width, dropout);
+                return new Architecture("cnn", positive(spec, sizes, 1), channels, height, width, dropout == null ? 0 : dropout, false);
             }
             default -> throw new IllegalArgumentException("architecture '" + spec + "': unknown kind '" + parts[0] + "', expected mlp or cnn");
         }
+    }
+
+    private static float dropout(String spec, String value) {
+        float dropout;
+        try {
+            dropout = Float.parseFloat(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("architecture '" + spec + "': dropout '" + value + "' is not a number");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("architecture '" + spec + "': dropout must be in [0, 1) but is " + dropout);
+        }
+        return dropout;
     }
 
     /** Elements of one input example. */
@@ -120,22 +149,37 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
 
     /**
      * The reference teacher for a task: the CNN for images whose sides two 2×2 pools divide (for Fashion-MNIST the
-     * {@link #FASHION_TEACHER}), otherwise a two-hidden-layer MLP with dropout.
+     * {@link #FASHION_TEACHER}), otherwise a two-hidden-layer MLP with dropout, standardising its inputs when they are
+     * float features ({@link #normFor}).
      */
     public static Architecture teacherFor(TaskContract task) {
         if (task.isImage() && task.shape().get(1) % 4 == 0 && task.shape().get(2) % 4 == 0) {
             return parse("cnn:" + task.shape().get(0) + "x" + task.shape().get(1) + "x" + task.shape().get(2)
                     + "-32-64-256-" + task.classCount() + ":dropout=0.3");
         }
-        return parse("mlp:" + task.inputSize() + "-256-128-" + task.classCount() + ":dropout=0.1");
+        return parse("mlp:" + task.inputSize() + "-256-128-" + task.classCount() + ":dropout=0.1" + normFor(task));
     }
 
-    /** The default student for a task: an MLP over the flattened input with one hidden layer of 96 units. */
+    /**
+     * The default student for a task: an MLP over the flattened input with one hidden layer of 96 units, standardising
+     * its inputs when they are float features ({@link #normFor}), e.g. {@code mlp:16-96-5:norm}.
+     */
     public static Architecture studentFor(TaskContract task) {
-        return parse("mlp:" + task.inputSize() + "-96-" + task.classCount());
+        return parse("mlp:" + task.inputSize() + "-96-" + task.classCount() + normFor(task));
     }
 
-    /** Trainable parameters, computed from the spec (batch norm's running statistics are not counted). */
+    /**
+     * {@code :norm} for FLOAT32 tasks that are not images: their features come on whatever scale the user's data has.
+     * Byte inputs (Fashion-MNIST and other images) already arrive on the [low, high] scale of the task.
+     */
+    private static String normFor(TaskContract task) {
+        return task.dtype() == DType.FLOAT32 && !task.isImage() ? ":" + NORM : "";
+    }
+
+    /**
+     * Trainable parameters, computed from the spec (batch norm's running statistics and the input standardisation's
+     * statistics are not counted).
+     */
     public long parameterCount() {
         long count = 0;
         if (kind.equals("mlp")) {
@@ -160,6 +204,9 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
         SequentialBlock block = new SequentialBlock();
         if (kind.equals("mlp")) {
             block.add(Blocks.batchFlattenBlock(layers[0]));
+            if (norm) {
+                block.add(new InputStandardisation(layers[0]));
+            }
             for (int i = 1; i < layers.length - 1; i++) {
                 block.add(Linear.builder().setUnits(layers[i]).build()).add(Activation.reluBlock());
                 addDropout(block);
@@ -192,6 +239,9 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
         spec.append(String.join("-", parts));
         if (dropout > 0) {
             spec.append(":dropout=").append(dropout);
+        }
+        if (norm) {
+            spec.append(':').append(NORM);
         }
         return spec.toString();
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp:784-96-10", "mlp:784-512-256-10:dropout=0.2", "cnn:28x28-32-64-256-10:dropout=0.3", "cnn:28x28-8-16-32-10", "cnn:3x32x32-8-16-32-7"})
+    @ValueSource(strings = {"mlp:784-96-10", "mlp:784-512-256-10:dropout=0.2", "cnn:28x28-32-64-256-10:dropout=0.3", "cnn:28x28-8-16-32-10", "cnn:3x32x32-8-16-32-7",
+            "mlp:16-96-5:norm", "mlp:16-256-128-5:dropout=0.1:norm"})
     void shouldCountParametersAsDjlDoes(String spec) {
         Architecture architecture = Architecture.parse(spec);
         try (Model model = Model.newInstance("count")) {
@@ -50,6 +51,23 @@ class ArchitectureTest {
         assertThatThrownBy(() -> Architecture.parse("mlp:784-x-10")).hasMessageContaining("'x' is not a whole number");
         assertThatThrownBy(() -> Architecture.parse("cnn:28x28-32-10")).hasMessageContaining("[C]xHxW-c1-c2-hidden-classes");
         assertThatThrownBy(() -> Architecture.parse("mlp:784-10:dropout=1.5")).hasMessageContaining("dropout must be in [0, 1)");
+        assertThatThrownBy(() -> Architecture.parse("mlp:784-10:dropout=x")).hasMessageContaining("dropout 'x' is not a number");
+        assertThatThrownBy(() -> Architecture.parse("mlp:784-10:scale")).hasMessageContaining("unknown or repeated option 'scale'");
+        assertThatThrownBy(() -> Architecture.parse("mlp:784-10:norm:norm")).hasMessageContaining("repeated option 'norm'");
+        assertThatThrownBy(() -> Architecture.parse("mlp:784-10:dropout=0:dropout=0.2")).hasMessageContaining("repeated option 'dropout=0.2'");
+        assertThatThrownBy(() -> Architecture.parse("cnn:28x28-8-16-32-10:norm")).hasMessageContaining("norm is for mlp only");
+    }
+
+    @Test
+    void shouldReadTheNormOptionInEitherOrderAndWriteItLast() {
+        Architecture architecture = Architecture.parse("mlp:16-256-128-5:norm:dropout=0.1");
+
+        assertThat(architecture.norm()).isTrue();
+        assertThat(architecture.dropout()).isEqualTo(0.1f);
+        assertThat(architecture.spec()).isEqualTo("mlp:16-256-128-5:dropout=0.1:norm");
+        assertThat(architecture).isEqualTo(Architecture.parse("mlp:16-256-128-5:dropout=0.1:norm"))
+                .isNotEqualTo(Architecture.parse("mlp:16-256-128-5:dropout=0.1"));
+        assertThat(Architecture.parse("mlp:16-96-5").norm()).as("specs of older checkpoints").isFalse();
     }
 
     @Test
@@ -73,7 +91,11 @@ class ArchitectureTest {
         }
         assertThat(Architecture.teacherFor(BuiltInTasks.FASHION_MNIST)).isEqualTo(Architecture.FASHION_TEACHER);
         assertThat(Architecture.studentFor(BuiltInTasks.FASHION_MNIST)).isEqualTo(Architecture.FASHION_STUDENT);
-        assertThat(Architecture.teacherFor(BuiltInTasks.TABULAR_RBF).kind()).isEqualTo("mlp");
+        assertThat(Architecture.teacherFor(BuiltInTasks.TABULAR_RBF)).isEqualTo(Architecture.parse("mlp:16-256-128-5:dropout=0.1:norm"));
+        assertThat(Architecture.studentFor(BuiltInTasks.TABULAR_RBF)).isEqualTo(Architecture.parse("mlp:16-96-5:norm"));
+        assertThat(Architecture.teacherFor(colour).norm()).as("byte images keep their scale").isFalse();
+        TaskContract bytes = new TaskContract("bytes", DType.UINT8, List.of(64), 0, 1, List.of("a", "b"), List.of());
+        assertThat(Architecture.studentFor(bytes)).as("byte vectors keep their scale").isEqualTo(Architecture.parse("mlp:64-96-2"));
     }
 
     @Test
