@@ -51,8 +51,13 @@ public final class PairedGate {
                          double servedKl, double candidateAccuracy, double servedAccuracy, PairedDifference difference,
                          List<ClassComparison> classes) {
 
-        static final Report NONE = new Report(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                new PairedDifference(0, 0, 0), List.of());
+        static final Report NONE = counted(0);
+
+        /** Only how many usable examples there were: too few to measure anything. */
+        static Report counted(int examples) {
+            return new Report(examples, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    new PairedDifference(0, 0, 0), List.of());
+        }
 
         public String summary() {
             return String.format(Locale.ROOT, "agreement %.4f vs %.4f, KL %.4f vs %.4f, accuracy %.4f vs %.4f on %d examples",
@@ -93,6 +98,11 @@ public final class PairedGate {
     public List<LabelledExample> sample(Checkpoint candidate, boolean wait) throws InterruptedException {
         Map<Integer, Long> offsets = RecentExamples.nextOffsets(candidate.getLineage(), labelsTopic);
         return recent.awaitUnseen(offsets, settings.minExamples(), settings.maxExamples(), wait ? settings.maxWait() : Duration.ZERO);
+    }
+
+    /** The examples the candidate has not trained on that are held now, without waiting for more. */
+    public List<LabelledExample> unseen(Checkpoint candidate) {
+        return recent.unseen(RecentExamples.nextOffsets(candidate.getLineage(), labelsTopic), settings.maxExamples());
     }
 
     /**
@@ -138,7 +148,7 @@ public final class PairedGate {
             }
             return Judgement.refused(RefusalReasons.TOO_FEW_EXAMPLES, usable.size() + " recent examples at or after the "
                     + "candidate's lineage offsets fit its task, " + settings.minExamples() + " needed (gate.examples.min)"
-                    + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.NONE);
+                    + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.counted(usable.size()));
         }
         ExampleAnswers candidateAnswers = ExampleAnswers.of(candidateModel, candidateInputs, usable);
         if (candidateAnswers.problem() != null) {
