@@ -7,10 +7,10 @@ import io.kdstream.gateway.examples.LabelledExample;
 
 /**
  * One model's answers on a sample of labelled examples: its top class per example, whether that matches the
- * teacher's, and its mean KL(teacher ‖ model) at temperature 1. Models run in batches of {@value #BATCH} so a large
- * sample or a CNN student does not take one huge native allocation.
+ * teacher's, and its KL(teacher ‖ model) at temperature 1 per example. Models run in batches of {@value #BATCH} so a
+ * large sample or a CNN student does not take one huge native allocation.
  */
-record ExampleAnswers(int[] top, boolean[] agrees, double kl, String problem) {
+record ExampleAnswers(int[] top, boolean[] agrees, double[] kls, String problem) {
 
     static final int BATCH = 256;
     private static final double KL_FLOOR = 1e-8;
@@ -25,7 +25,7 @@ record ExampleAnswers(int[] top, boolean[] agrees, double kl, String problem) {
         int classes = model.classes();
         int[] top = new int[n];
         boolean[] agrees = new boolean[n];
-        double klSum = 0;
+        double[] kls = new double[n];
         for (int start = 0; start < n; start += BATCH) {
             int rows = Math.min(BATCH, n - start);
             float[] batch = new float[rows * inputSize];
@@ -57,14 +57,23 @@ record ExampleAnswers(int[] top, boolean[] agrees, double kl, String problem) {
                 }
                 top[start + row] = best;
                 agrees[start + row] = best == example.teacherClass();
-                klSum += kl;
+                kls[start + row] = kl;
             }
         }
-        return new ExampleAnswers(top, agrees, n == 0 ? Double.NaN : klSum / n, null);
+        return new ExampleAnswers(top, agrees, kls, null);
     }
 
-    private static ExampleAnswers failed(int n, String problem) {
-        return new ExampleAnswers(new int[n], new boolean[n], Double.NaN, problem);
+    static ExampleAnswers failed(int n, String problem) {
+        return new ExampleAnswers(new int[n], new boolean[n], new double[n], problem);
+    }
+
+    /** Mean KL(teacher ‖ model); NaN on no examples. */
+    double kl() {
+        double sum = 0;
+        for (double kl : kls) {
+            sum += kl;
+        }
+        return kls.length == 0 ? Double.NaN : sum / kls.length;
     }
 
     double agreement() {

@@ -23,7 +23,8 @@ import io.kdstream.schemas.Checkpoint;
  * are information only: they were measured by the trainer on a slice that moves with the stream.
  *
  * <p>Gating runs on the checkpoint follower's thread, never on the request path; the wait for examples runs
- * before the {@link ModelManager}'s lock is taken.
+ * before the {@link ModelManager}'s lock is taken. Each example is decoded once for both models, and a model's
+ * answers are remembered ({@link AnswerMemo}), so the served model mostly runs only on examples it has not seen.
  */
 public final class PairedGate {
 
@@ -80,6 +81,7 @@ public final class PairedGate {
     private final RecentExamples recent;
     private final String labelsTopic;
     private final Settings settings;
+    private final AnswerMemo memo = new AnswerMemo();
 
     public PairedGate(RecentExamples recent, String labelsTopic, Settings settings) {
         this.recent = recent;
@@ -118,30 +120,29 @@ public final class PairedGate {
             return Judgement.refused(RefusalReasons.CLASS_COUNT, "the candidate answers " + candidateModel.classes()
                     + " classes but the served version " + served.getVersion() + " answers " + servedModel.classes(), Report.NONE);
         }
-        TaskContract servedTask = servedModel == null ? null : TaskContract.ofManifest(served.getTask());
+        if (servedModel != null && TaskContract.ofManifest(served.getTask()).mismatchWith(candidateTask) != null) {
+            return Judgement.refused(RefusalReasons.GATE_FAILED, "the candidate's task differs from the served version "
+                    + served.getVersion() + "'s, so their answers cannot be paired", Report.NONE);
+        }
+        // One task for both, so each example is decoded once and both models answer the same rows.
         List<LabelledExample> usable = new ArrayList<>();
-        List<float[]> candidateRows = new ArrayList<>();
-        List<float[]> servedRows = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
         int otherClassCount = 0;
         for (LabelledExample example : sample) {
             if (example.teacher().length != candidateModel.classes()) {
                 otherClassCount++;
                 continue;
             }
-            float[] candidateRow = row(candidateTask, candidateModel, example);
-            float[] servedRow = servedModel == null ? null : row(servedTask, servedModel, example);
-            if (candidateRow != null && (servedModel == null || servedRow != null)) {
+            float[] row = row(candidateTask, candidateModel, example);
+            if (row != null) {
                 usable.add(example);
-                candidateRows.add(candidateRow);
-                servedRows.add(servedRow);
+                rows.add(row);
             }
         }
         if (usable.isEmpty() && otherClassCount > 0) {
             return Judgement.refused(RefusalReasons.CLASS_COUNT, "the candidate answers " + candidateModel.classes()
                     + " classes but the teacher's recent labels have " + sample.get(0).teacher().length, Report.NONE);
         }
-        float[] candidateInputs = flatten(candidateRows, candidateModel.inputSize());
-        float[] servedInputs = servedModel == null ? null : flatten(servedRows, servedModel.inputSize());
         if (usable.size() < settings.minExamples()) {
             if (servedModel == null) {
                 return new Judgement(null, "first model: too few recent examples to measure (" + usable.size() + ")", Report.NONE);
@@ -150,14 +151,16 @@ public final class PairedGate {
                     + "candidate's lineage offsets fit its task, " + settings.minExamples() + " needed (gate.examples.min)"
                     + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.counted(usable.size()));
         }
-        ExampleAnswers candidateAnswers = ExampleAnswers.of(candidateModel, candidateInputs, usable);
+        float[] inputs = flatten(rows, candidateModel.inputSize());
+        ExampleAnswers candidateAnswers = memo.answers(candidateModel, usable, inputs);
         if (candidateAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.NON_FINITE_OUTPUT, candidateAnswers.problem(), Report.NONE);
         }
         if (servedModel == null) {
             return floor(candidateAnswers, usable, measuredAlone(candidateAnswers, usable));
         }
-        ExampleAnswers servedAnswers = ExampleAnswers.of(servedModel, servedInputs, usable);
+        // The served model has usually answered most of these examples already, often as the previous candidate.
+        ExampleAnswers servedAnswers = memo.answers(servedModel, usable, inputs);
         if (servedAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.GATE_FAILED, "the served model itself gave bad outputs: "
                     + servedAnswers.problem(), Report.NONE);
