@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.Set;
 
 import io.kdstream.core.model.Classifier;
+import io.kdstream.core.task.TaskContract;
+import io.kdstream.core.tensor.InvalidTensorException;
 import io.kdstream.gateway.examples.LabelledExample;
 
 /**
- * The answers of the last few models the paired gate ran, per example, so a gate runs a model only on examples it
- * has not answered yet. A candidate that passes is the next gate's served model, and consecutive gates share most of
+ * The decoded inputs of the gate's latest sample and the answers of the last few models the paired gate ran, per
+ * example, so a gate decodes an example once and runs a model only on examples it has not answered yet. A candidate that passes is the next gate's served model, and consecutive gates share most of
  * their examples (the newest unseen ones), so the served model's forward pass is mostly, often wholly, saved.
  *
  * <p>Models are told apart by their loaded classifier (a candidate that passes is served as the very same object),
@@ -30,6 +32,8 @@ final class AnswerMemo {
     private record Answer(int top, double kl) {
     }
 
+    private final Map<LabelledExample, float[]> inputs = new IdentityHashMap<>();
+    private TaskContract inputsTask;
     private final LinkedHashMap<Classifier, Map<LabelledExample, Answer>> byModel = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Classifier, Map<LabelledExample, Answer>> eldest) {
@@ -38,27 +42,50 @@ final class AnswerMemo {
     };
 
     /**
+     * The example's input on {@code task}'s scale, decoded once while the example stays in the samples, or null when
+     * its tensor does not fit the task.
+     */
+    float[] input(TaskContract task, LabelledExample example) {
+        if (inputsTask == null || inputsTask.mismatchWith(task) != null) {
+            inputs.clear();
+            inputsTask = task;
+        }
+        float[] row = inputs.get(example);
+        if (row == null) {
+            try {
+                row = task.toModelInput(example.input());
+            } catch (InvalidTensorException e) {
+                return null;
+            }
+            inputs.put(example, row);
+        }
+        return row;
+    }
+
+    /** Forgets the decoded inputs of examples that are not in {@code sample}, the latest one. */
+    void retainInputs(List<LabelledExample> sample) {
+        Set<LabelledExample> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(sample);
+        inputs.keySet().retainAll(kept);
+    }
+
+    /**
      * The model's answers on {@code examples}, running it only on those it has not answered before.
      *
-     * @param inputs one row per example on the model's scale, row-major, in the order of {@code examples}
+     * @param rows each example's input on the model's scale, in the order of {@code examples}
      */
-    ExampleAnswers answers(Classifier classifier, List<LabelledExample> examples, float[] inputs) {
+    ExampleAnswers answers(Classifier classifier, List<LabelledExample> examples, List<float[]> rows) {
         Map<LabelledExample, Answer> known = byModel.computeIfAbsent(classifier, m -> new IdentityHashMap<>());
-        int inputSize = classifier.inputSize();
         List<LabelledExample> missing = new ArrayList<>();
-        List<Integer> missingAt = new ArrayList<>();
+        List<float[]> missingRows = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             if (!known.containsKey(examples.get(i))) {
                 missing.add(examples.get(i));
-                missingAt.add(i);
+                missingRows.add(rows.get(i));
             }
         }
         if (!missing.isEmpty()) {
-            float[] missingInputs = new float[missing.size() * inputSize];
-            for (int j = 0; j < missing.size(); j++) {
-                System.arraycopy(inputs, missingAt.get(j) * inputSize, missingInputs, j * inputSize, inputSize);
-            }
-            ExampleAnswers fresh = ExampleAnswers.of(classifier, missingInputs, missing);
+            ExampleAnswers fresh = ExampleAnswers.of(classifier, missingRows, missing);
             if (fresh.problem() != null) {
                 byModel.remove(classifier);
                 return ExampleAnswers.failed(examples.size(), fresh.problem());

@@ -16,10 +16,10 @@ record ExampleAnswers(int[] top, boolean[] agrees, double[] kls, String problem)
     private static final double KL_FLOOR = 1e-8;
 
     /**
-     * @param inputs one row per example on the model's scale, row-major
+     * @param inputRows one input per example on the model's scale
      * @return the answers, or answers with a {@code problem} naming the first non-finite or unnormalised output
      */
-    static ExampleAnswers of(Classifier model, float[] inputs, List<LabelledExample> examples) {
+    static ExampleAnswers of(Classifier model, List<float[]> inputRows, List<LabelledExample> examples) {
         int n = examples.size();
         int inputSize = model.inputSize();
         int classes = model.classes();
@@ -29,7 +29,9 @@ record ExampleAnswers(int[] top, boolean[] agrees, double[] kls, String problem)
         for (int start = 0; start < n; start += BATCH) {
             int rows = Math.min(BATCH, n - start);
             float[] batch = new float[rows * inputSize];
-            System.arraycopy(inputs, start * inputSize, batch, 0, batch.length);
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(inputRows.get(start + row), 0, batch, row * inputSize, inputSize);
+            }
             float[] probabilities = model.probabilities(batch, rows, 1f);
             for (int row = 0; row < rows; row++) {
                 LabelledExample example = examples.get(start + row);

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.task.TaskContract;
-import io.kdstream.core.tensor.InvalidTensorException;
 import io.kdstream.gateway.examples.LabelledExample;
 import io.kdstream.gateway.examples.RecentExamples;
 import io.kdstream.schemas.Checkpoint;
@@ -133,12 +132,14 @@ public final class PairedGate {
                 otherClassCount++;
                 continue;
             }
-            float[] row = row(candidateTask, candidateModel, example);
+            float[] row = memo.input(candidateTask, example);
+            row = row != null && row.length == candidateModel.inputSize() ? row : null;
             if (row != null) {
                 usable.add(example);
                 rows.add(row);
             }
         }
+        memo.retainInputs(usable);
         if (usable.isEmpty() && otherClassCount > 0) {
             return Judgement.refused(RefusalReasons.CLASS_COUNT, "the candidate answers " + candidateModel.classes()
                     + " classes but the teacher's recent labels have " + sample.get(0).teacher().length, Report.NONE);
@@ -151,8 +152,7 @@ public final class PairedGate {
                     + "candidate's lineage offsets fit its task, " + settings.minExamples() + " needed (gate.examples.min)"
                     + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.counted(usable.size()));
         }
-        float[] inputs = flatten(rows, candidateModel.inputSize());
-        ExampleAnswers candidateAnswers = memo.answers(candidateModel, usable, inputs);
+        ExampleAnswers candidateAnswers = memo.answers(candidateModel, usable, rows);
         if (candidateAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.NON_FINITE_OUTPUT, candidateAnswers.problem(), Report.NONE);
         }
@@ -160,7 +160,7 @@ public final class PairedGate {
             return floor(candidateAnswers, usable, measuredAlone(candidateAnswers, usable));
         }
         // The served model has usually answered most of these examples already, often as the previous candidate.
-        ExampleAnswers servedAnswers = memo.answers(servedModel, usable, inputs);
+        ExampleAnswers servedAnswers = memo.answers(servedModel, usable, rows);
         if (servedAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.GATE_FAILED, "the served model itself gave bad outputs: "
                     + servedAnswers.problem(), Report.NONE);
@@ -242,23 +242,5 @@ public final class PairedGate {
         return new Report(usable.size(), candidate.agreement(), served.agreement(), candidate.kl(), served.kl(),
                 candidate.accuracy(usable), served.accuracy(usable), PairedDifference.of(candidate.agrees(), served.agrees()),
                 List.copyOf(perClass));
-    }
-
-    /** The example's input on the model's scale, or null when its tensor does not fit the model's task. */
-    private static float[] row(TaskContract task, Classifier model, LabelledExample example) {
-        try {
-            float[] row = task.toModelInput(example.input());
-            return row.length == model.inputSize() ? row : null;
-        } catch (InvalidTensorException e) {
-            return null;
-        }
-    }
-
-    private static float[] flatten(List<float[]> rows, int inputSize) {
-        float[] inputs = new float[rows.size() * inputSize];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, inputs, i * inputSize, inputSize);
-        }
-        return inputs;
     }
 }
