@@ -93,23 +93,27 @@ public final class GatewayConfig extends ServiceConfig {
                                 + "same recent examples as the served model's, is worse by more than this even after adding "
                                 + GATE_Z + " standard errors of the paired difference. Without the paired gate the manifests' "
                                 + "holdout scores are compared instead, with two standard errors.")
-                .define(GATE_PAIRED, Type.BOOLEAN, false, Importance.HIGH,
+                .define(GATE_PAIRED, Type.BOOLEAN, true, Importance.HIGH,
                         "Judge each candidate against the served model on recent teacher-labelled examples from the "
-                                + "soft-label topic that neither trained on (the paired gate). Off: manifests alone decide. "
-                                + "Off by default for now: when the stream pauses or ends, the newest candidate finds no "
-                                + "example it has not trained on and is refused too-few-examples rather than gated later.")
+                                + "soft-label topic that neither trained on (the paired gate); a candidate with too few "
+                                + "such examples is pending until they arrive. The first model a gateway serves has "
+                                + "nothing to be paired with and passes on its manifest (and its measured agreement when "
+                                + "examples are there). Off: manifests alone decide; turn it off for a gateway with no "
+                                + "soft-label stream (no teacher), whose candidates would otherwise pend for ever.")
                 .define(GATE_EXAMPLES_RETAINED, Type.INT, 4096, Range.between(1, 1_000_000), Importance.LOW,
                         "Newest soft labels the paired gate keeps in memory (about 1 KiB each for a 28x28 image); "
                                 + "the oldest are dropped.")
                 .define(GATE_EXAMPLES_MIN, Type.INT, 300, Range.atLeast(1), Importance.MEDIUM,
                         "Fewest examples unseen by the candidate (at or after its lineage offsets) the paired gate judges "
-                                + "on; with fewer after " + GATE_WAIT_MS + " it refuses the candidate (too-few-examples).")
+                                + "on; with fewer after " + GATE_WAIT_MS + " the candidate is pending (GET /v1/models shows "
+                                + "how many it has) and is gated as soon as the rest arrive, unless a newer one supersedes it.")
                 .define(GATE_EXAMPLES_MAX, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
                         "Most examples the paired gate scores: the newest unseen ones. More examples tell smaller "
                                 + "differences apart and take longer.")
-                .define(GATE_WAIT_MS, Type.INT, 5000, Range.between(0, 600_000), Importance.MEDIUM,
-                        "Longest the paired gate waits for " + GATE_EXAMPLES_MIN + " unseen examples; it waits on the "
-                                + "checkpoint thread, never on the request path.")
+                .define(GATE_WAIT_MS, Type.INT, 1000, Range.between(0, 600_000), Importance.LOW,
+                        "Longest the paired gate waits for " + GATE_EXAMPLES_MIN + " unseen examples before it lists the "
+                                + "candidate as pending; it waits on the checkpoint thread, never on the request path, and a "
+                                + "pending candidate is checked again after every poll of the checkpoint topic.")
                 .define(GATE_CLASS_MAX_DROP, Type.DOUBLE, 0.05, Range.between(0, 1), Importance.MEDIUM,
                         "A checkpoint is refused (class-regression, naming the class) when its agreement on one class "
                                 + "(the teacher's top class) is worse than the served model's by more than this plus "

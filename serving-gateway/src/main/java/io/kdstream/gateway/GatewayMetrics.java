@@ -32,8 +32,11 @@ public final class GatewayMetrics {
     /** Outcome tags of {@value #REQUEST}. */
     public enum RequestOutcome { OK, CLIENT_ERROR, SERVER_ERROR, UNAVAILABLE }
 
-    /** Outcome tags of {@value #SWAPS}. */
-    public enum SwapOutcome { SWAPPED, REFUSED, ROLLED_BACK, PINNED }
+    /**
+     * Outcome tags of {@value #SWAPS}: a pending candidate waits for examples it has not trained on, a superseded one
+     * was dropped while pending because a newer candidate came.
+     */
+    public enum SwapOutcome { SWAPPED, REFUSED, ROLLED_BACK, PINNED, PENDING, SUPERSEDED }
 
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;

@@ -2,12 +2,18 @@ package io.kdstream.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
@@ -73,10 +79,99 @@ class PairedGateIT {
         }
     }
 
+    @Test
+    void shouldGateAPendingCandidateOnceTheStreamResumesAndStartAfreshAfterARestart() throws Exception {
+        byte[] good = TestCheckpoints.trainedWeights();
+        List<LabelledExample> labelled = GateExamples.labelledBy(good, 400);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
+            kafka.createTopics(Topics.DEFAULT.definitions(1, (short) 1));
+            try (CheckpointPublisher publisher = new CheckpointPublisher(kafka.bootstrapServers(), Topics.DEFAULT.checkpoints())) {
+                try (Gateway gateway = pairedGateway(kafka)) {
+                    gateway.start();
+
+                    // given version 1 served and a stream paused after 400 labels, all of which version 2 trained on
+                    publisher.publish(manifest(1, good), good);
+                    Eventually.await("version 1 served", PATIENCE, gateway::servedVersion, v -> v == 1);
+                    publishLabels(kafka.bootstrapServers(), labelled);
+                    publisher.publish(manifest(2, good, 400), good);
+
+                    // then version 2 is listed as pending with what it has and needs, and version 1 keeps serving
+                    JsonNode pending = Eventually.await("version 2 pending", PATIENCE, () -> version(gateway, 2),
+                            v -> v != null && v.path("fate").asText().equals("pending"));
+                    assertThat(pending.path("examples").asInt()).isZero();
+                    assertThat(pending.path("examplesNeeded").asInt()).isEqualTo(300);
+                    assertThat(gateway.servedVersion()).isEqualTo(1);
+
+                    // when the stream resumes, with no newer checkpoint
+                    publishLabels(kafka.bootstrapServers(), shifted(labelled, 400));
+
+                    // then version 2 is gated on the new labels and swapped in
+                    Eventually.await("version 2 served", PATIENCE, gateway::servedVersion, v -> v == 2);
+
+                    // and a version 3 that trained on every label pends when the gateway stops
+                    publisher.publish(manifest(3, good, 800), good);
+                    Eventually.await("version 3 pending", PATIENCE, () -> version(gateway, 3),
+                            v -> v != null && v.path("fate").asText().equals("pending"));
+                }
+
+                // when a gateway starts again, it starts as a fresh one: the newest checkpoint passing the manifest
+                // gates serves at once (nothing served to pair it with)
+                try (Gateway restarted = pairedGateway(kafka)) {
+                    restarted.start();
+                    Eventually.await("version 3 served after the restart", PATIENCE, restarted::servedVersion, v -> v == 3);
+
+                    // and later candidates are paired again: version 4 pends until labels after its offsets come
+                    publisher.publish(manifest(4, good, 800), good);
+                    Eventually.await("version 4 pending", PATIENCE, () -> version(restarted, 4),
+                            v -> v != null && v.path("fate").asText().equals("pending"));
+                    publishLabels(kafka.bootstrapServers(), shifted(labelled, 800));
+                    Eventually.await("version 4 served", PATIENCE, restarted::servedVersion, v -> v == 4);
+                }
+            }
+        }
+    }
+
+    private static Gateway pairedGateway(EmbeddedKafkaBroker kafka) {
+        return new Gateway(new GatewayConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                GatewayConfig.HTTP_HOST, "127.0.0.1", GatewayConfig.HTTP_PORT, "0", GatewayConfig.DEVICE, "cpu")),
+                CommonMetrics.prometheusRegistry());
+    }
+
+    /** Version {@code version}'s entry in GET /v1/models, read over HTTP, or null when it is not listed. */
+    private static JsonNode version(Gateway gateway, long version) {
+        JsonNode listing;
+        try {
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + gateway.port() + "/v1/models")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            listing = new ObjectMapper().readTree(reply.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        for (JsonNode entry : listing.path("versions")) {
+            if (entry.path("version").asLong() == version) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** The same examples at offsets moved on by {@code by}: what the teacher writes when the stream goes on. */
+    private static List<LabelledExample> shifted(List<LabelledExample> examples, long by) {
+        return examples.stream().map(example -> new LabelledExample(example.partition(), example.offset() + by,
+                example.input(), example.teacher(), example.trueLabel())).toList();
+    }
+
     private static Checkpoint manifest(long version, byte[] weights) {
+        return manifest(version, weights, 0L);
+    }
+
+    private static Checkpoint manifest(long version, byte[] weights, long nextOffset) {
         Checkpoint manifest = TestCheckpoints.manifest("student", version, weights, 0.95f,
                 io.kdstream.core.model.WeightsCodec.sha256(weights), CheckpointPublisher.chunkCount(weights));
-        manifest.getLineage().setOffsets(List.of(new PartitionOffset(Topics.DEFAULT.softLabels(), 0, 0L)));
+        manifest.getLineage().setOffsets(List.of(new PartitionOffset(Topics.DEFAULT.softLabels(), 0, nextOffset)));
         return manifest;
     }
 

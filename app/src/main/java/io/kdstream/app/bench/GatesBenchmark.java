@@ -34,11 +34,16 @@ import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.HoldoutScores;
 import io.kdstream.schemas.Lineage;
 import io.kdstream.schemas.PartitionOffset;
+import io.kdstream.trainer.TrainerConfig;
+import io.kdstream.trainer.training.Batch;
+import io.kdstream.trainer.training.StudentSetup;
+import io.kdstream.trainer.training.TeacherDistiller;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * {@code kd bench gates}: a stream of student checkpoints, most of them good (successive snapshots of one
- * distillation run) and some deliberately worse (trained on shuffled labels, trained on only three classes, good
+ * {@code kd bench gates}: a stream of student checkpoints, most of them good (successive checkpoints of one
+ * distillation run, made by the trainer's own {@link TeacherDistiller} with the trainer's default settings, so they
+ * carry the published weight average as the trainer's checkpoints do) and some deliberately worse (trained on shuffled labels, trained on only three classes, good
  * weights with Gaussian noise added), offered to the gateway's {@link ModelManager} with its paired gate exactly as the
  * checkpoint follower offers them. The gate's examples are teacher-labelled test images, which no checkpoint trained
  * on. Every manifest claims the same holdout score, so only the gateway's own measurement can tell them apart.
@@ -58,11 +63,13 @@ public final class GatesBenchmark {
      * @param warmupSteps     steps before the first checkpoint
      * @param examples        teacher-labelled test images held for the gate
      * @param noise           standard deviation of the noise added to each perturbed parameter, relative to its own
+     * @param publishEmaDecay the trainer's {@code publish.ema.decay} for the good checkpoints (0: the newest weights)
      */
     public record Settings(String student, int goodCheckpoints, int badEvery, int stepsBetween, int warmupSteps,
-                           int examples, double noise, long seed) {
+                           int examples, double noise, long seed, double publishEmaDecay) {
 
-        public static final Settings DEFAULT = new Settings(Architecture.FASHION_STUDENT.spec(), 30, 3, 20, 200, 4000, 1.0, 11);
+        public static final Settings DEFAULT = new Settings(Architecture.FASHION_STUDENT.spec(), 30, 3, 20, 200, 4000, 1.0, 11,
+                (Double) TrainerConfig.DEFINITION.configKeys().get(TrainerConfig.PUBLISH_EMA_DECAY).defaultValue);
     }
 
     private enum Kind { GOOD, SHUFFLED_LABELS, FEW_CLASSES, PERTURBED }
@@ -85,33 +92,36 @@ public final class GatesBenchmark {
         Map<String, Integer> goodReasons = new TreeMap<>();
         List<Double> gateMillis = new ArrayList<>();
         List<Double> offerMillis = new ArrayList<>();
+        StudentSetup setup = trainerSetup(settings);
         long start = System.nanoTime();
         try (ModelManager models = new ModelManager(new PromotionGates(0.0, 1.0, Device.cpu()),
                 new PairedGate(recent, LABELS_TOPIC, gateSettings), new ModelSlot(), 3, new GatewayMetrics(registry));
-             Learner good = learner(student, null);
+             TeacherDistiller good = new TeacherDistiller(setup, null);
              Learner shuffled = learner(student, null);
              Learner fewClasses = learner(student, null)) {
             int[] cursor = {0};
             for (int step = 0; step < settings.warmupSteps(); step++) {
-                trainStep(good, train, teacher, cursor, random, Kind.GOOD);
+                distilStep(good, setup.temperature(), train, teacher, cursor);
                 trainStep(shuffled, train, teacher, cursor, random, Kind.SHUFFLED_LABELS);
                 trainStep(fewClasses, train, teacher, cursor, random, Kind.FEW_CLASSES);
             }
             long version = 1;
-            models.offer(manifest(version, student, good.weights()), good.weights());
+            byte[] goodWeights = published(good);
+            models.offer(manifest(version, student, goodWeights), goodWeights);
             Kind[] badKinds = {Kind.SHUFFLED_LABELS, Kind.FEW_CLASSES, Kind.PERTURBED};
             int bad = 0;
             for (int g = 1; g <= settings.goodCheckpoints(); g++) {
                 for (int step = 0; step < settings.stepsBetween(); step++) {
-                    trainStep(good, train, teacher, cursor, random, Kind.GOOD);
+                    distilStep(good, setup.temperature(), train, teacher, cursor);
                 }
-                offer(models, registry, ++version, student, good.weights(), Kind.GOOD, counts, goodReasons, gateMillis, offerMillis);
+                goodWeights = published(good);
+                offer(models, registry, ++version, student, goodWeights, Kind.GOOD, counts, goodReasons, gateMillis, offerMillis);
                 if (g % settings.badEvery() == 0) {
                     Kind kind = badKinds[bad++ % badKinds.length];
                     byte[] weights = switch (kind) {
                         case SHUFFLED_LABELS -> trainMore(shuffled, settings.stepsBetween(), train, teacher, cursor, random, kind);
                         case FEW_CLASSES -> trainMore(fewClasses, settings.stepsBetween(), train, teacher, cursor, random, kind);
-                        default -> perturbed(student, good.weights(), settings.noise(), random);
+                        default -> perturbed(student, goodWeights, settings.noise(), random);
                     };
                     offer(models, registry, ++version, student, weights, kind, counts, badReasons, gateMillis, offerMillis);
                 }
@@ -128,6 +138,7 @@ public final class GatesBenchmark {
         }
         int[] goodCounts = counts.getOrDefault(Kind.GOOD, new int[2]);
         figures.put("student", student.spec());
+        figures.put("good_publish_ema_decay", settings.publishEmaDecay());
         figures.put("gate_examples", Math.min(settings.examples(), gateSettings.maxExamples()));
         figures.put("bad_total", badTotal);
         figures.put("bad_refused", badRefused);
@@ -222,6 +233,31 @@ public final class GatesBenchmark {
         }
     }
 
+    /** The trainer's default setup for the student, publishing the average with {@code publishEmaDecay}. */
+    private static StudentSetup trainerSetup(Settings settings) {
+        return new TrainerConfig(Map.of(TrainerConfig.STUDENT_ARCHITECTURE, settings.student(),
+                TrainerConfig.PUBLISH_EMA_DECAY, String.valueOf(settings.publishEmaDecay()))).studentSetup(Device.cpu());
+    }
+
+    /** What the trainer would publish now: its snapshot's weights (no holdout here: the gate measures). */
+    private static byte[] published(TeacherDistiller distiller) {
+        return distiller.snapshot(List.of()).weights();
+    }
+
+    /** One trainer step on the next batch of training images, with the teacher's labels softened at the trainer's T. */
+    private static void distilStep(TeacherDistiller distiller, float temperature, LabeledImages train, Classifier teacher,
+                                   int[] cursor) {
+        int size = train.imageSize();
+        float[] inputs = new float[BATCH * size];
+        int[] labels = new int[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            int index = cursor[0]++ % train.count();
+            train.writeUnitFloats(index, inputs, i * size);
+            labels[i] = train.label(index);
+        }
+        distiller.step(new Batch(inputs, teacher.probabilities(inputs, BATCH, temperature), labels, BATCH, BATCH));
+    }
+
     private static Learner learner(Architecture student, byte[] weights) {
         return new Learner(student, Device.cpu(), new DistillationLoss(1f, 0.5f), OptimizerSettings.DEFAULT, weights);
     }
@@ -235,8 +271,8 @@ public final class GatesBenchmark {
     }
 
     /**
-     * One step on the next batch of training images: with the teacher's soft labels and the true labels (good), with
-     * labels drawn at random (shuffled labels), or on images of the first {@value #FEW_CLASSES} classes only.
+     * One step of a bad run on the next batch of training images: with labels drawn at random (shuffled labels), or on
+     * images of the first {@value #FEW_CLASSES} classes only.
      */
     private static void trainStep(Learner learner, LabeledImages train, Classifier teacher, int[] cursor, Random random, Kind kind) {
         int size = train.imageSize();

@@ -237,11 +237,15 @@ public final class BenchCommand {
         @Option(names = "--bad-every", description = "One bad checkpoint after every this many good ones (default ${DEFAULT-VALUE}).")
         int badEvery = GatesBenchmark.Settings.DEFAULT.badEvery();
 
+        @Option(names = "--publish-ema-decay", description = "The trainer's publish.ema.decay for the good checkpoints; 0 offers "
+                + "the newest weights of each step instead of the average the trainer publishes (default ${DEFAULT-VALUE}).")
+        double publishEmaDecay = GatesBenchmark.Settings.DEFAULT.publishEmaDecay();
+
         @Override
         Map<String, Object> measure() throws IOException {
             GatesBenchmark.Settings defaults = GatesBenchmark.Settings.DEFAULT;
             GatesBenchmark.Settings settings = new GatesBenchmark.Settings(student, good, badEvery, defaults.stepsBetween(),
-                    defaults.warmupSteps(), defaults.examples(), defaults.noise(), defaults.seed());
+                    defaults.warmupSteps(), defaults.examples(), defaults.noise(), defaults.seed(), publishEmaDecay);
             TeacherStore store = new TeacherStore(teacherDir == null ? TeacherStore.defaultDir() : teacherDir);
             try (Classifier teacher = store.exists() ? store.load().classifier(Device.cpu()) : GatesBenchmark.standInTeacher(1500)) {
                 Map<String, Object> figures = new java.util.LinkedHashMap<>();

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>At start it catches up without replaying history: it reads the topic up to its end once, keeping only the
  * manifests and the offset of each version's first chunk, then reassembles the newest version, and the next newest
  * only if that one is refused, until one serves. After that it follows new records: chunks are collected, and each
- * manifest newer than any seen is reassembled, verified and offered.
+ * manifest newer than any seen is reassembled, verified and offered. After every poll it lets the manager gate a
+ * candidate pending on the paired gate's examples.
  *
  * <p>Admins' serving decisions (rollbacks and pins, any gateway's) are on the same topic under their own key: the
  * newest is applied before the catch-up offers anything, and each one read later is applied when it arrives, so a
@@ -115,6 +116,9 @@ public final class CheckpointFollower implements AutoCloseable {
                         caughtUp = true;
                     }
                     follow(consumer.poll(POLL));
+                    // A candidate pending on too few unseen examples is gated here once they arrive, also when
+                    // no newer checkpoint comes (the stream paused, then resumed).
+                    models.gatePending();
                     lag.update(consumer);
                 } catch (WakeupException | InterruptException e) {
                     // close() asked us to stop

@@ -282,6 +282,10 @@ public final class HttpApi {
         entry.put("fate", record.fate().name().toLowerCase(java.util.Locale.ROOT));
         entry.put("reason", record.reason());
         entry.put("detail", record.detail());
+        if (record.waiting() != null) {
+            entry.put("examples", record.waiting().examples());
+            entry.put("examplesNeeded", record.waiting().needed());
+        }
         entry.put("decided", record.decided().toString());
         entry.put("createdTime", record.manifest().getCreatedTime().toString());
         entry.put("holdout", holdout(record.manifest().getHoldout()));

@@ -7,29 +7,31 @@ import io.kdstream.gateway.examples.LabelledExample;
 
 /**
  * One model's answers on a sample of labelled examples: its top class per example, whether that matches the
- * teacher's, and its mean KL(teacher ‖ model) at temperature 1. Models run in batches of {@value #BATCH} so a large
- * sample or a CNN student does not take one huge native allocation.
+ * teacher's, and its KL(teacher ‖ model) at temperature 1 per example. Models run in batches of {@value #BATCH} so a
+ * large sample or a CNN student does not take one huge native allocation.
  */
-record ExampleAnswers(int[] top, boolean[] agrees, double kl, String problem) {
+record ExampleAnswers(int[] top, boolean[] agrees, double[] kls, String problem) {
 
     static final int BATCH = 256;
     private static final double KL_FLOOR = 1e-8;
 
     /**
-     * @param inputs one row per example on the model's scale, row-major
+     * @param inputRows one input per example on the model's scale
      * @return the answers, or answers with a {@code problem} naming the first non-finite or unnormalised output
      */
-    static ExampleAnswers of(Classifier model, float[] inputs, List<LabelledExample> examples) {
+    static ExampleAnswers of(Classifier model, List<float[]> inputRows, List<LabelledExample> examples) {
         int n = examples.size();
         int inputSize = model.inputSize();
         int classes = model.classes();
         int[] top = new int[n];
         boolean[] agrees = new boolean[n];
-        double klSum = 0;
+        double[] kls = new double[n];
         for (int start = 0; start < n; start += BATCH) {
             int rows = Math.min(BATCH, n - start);
             float[] batch = new float[rows * inputSize];
-            System.arraycopy(inputs, start * inputSize, batch, 0, batch.length);
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(inputRows.get(start + row), 0, batch, row * inputSize, inputSize);
+            }
             float[] probabilities = model.probabilities(batch, rows, 1f);
             for (int row = 0; row < rows; row++) {
                 LabelledExample example = examples.get(start + row);
@@ -57,14 +59,23 @@ record ExampleAnswers(int[] top, boolean[] agrees, double kl, String problem) {
                 }
                 top[start + row] = best;
                 agrees[start + row] = best == example.teacherClass();
-                klSum += kl;
+                kls[start + row] = kl;
             }
         }
-        return new ExampleAnswers(top, agrees, n == 0 ? Double.NaN : klSum / n, null);
+        return new ExampleAnswers(top, agrees, kls, null);
     }
 
-    private static ExampleAnswers failed(int n, String problem) {
-        return new ExampleAnswers(new int[n], new boolean[n], Double.NaN, problem);
+    static ExampleAnswers failed(int n, String problem) {
+        return new ExampleAnswers(new int[n], new boolean[n], new double[n], problem);
+    }
+
+    /** Mean KL(teacher ‖ model); NaN on no examples. */
+    double kl() {
+        double sum = 0;
+        for (double kl : kls) {
+            sum += kl;
+        }
+        return kls.length == 0 ? Double.NaN : sum / kls.length;
     }
 
     double agreement() {

@@ -48,6 +48,11 @@ final class ModelHistory {
         return next;
     }
 
+    /** Forgets a version's record, so its next decision is recorded afresh (a pending version being gated). */
+    void forget(long version) {
+        records.remove(version);
+    }
+
     boolean known(long version) {
         return records.containsKey(version);
     }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides which checkpoint is served: new checkpoints offered by the follower go through the {@link PromotionGates}
- * and, once a model serves, the {@link PairedGate}, and are swapped in when they pass, unless an admin has pinned a version; admins can also roll back to the
- * previous good version. Decisions are serialised by this object's lock; the request path never takes it, it only
+ * and, once a model serves, the {@link PairedGate}, and are swapped in when they pass, unless an admin has pinned a
+ * version; admins can also roll back to the previous good version. A candidate the paired gate has too few examples
+ * for is kept pending (only the newest) and gated by {@link #gatePending} when they arrive. Decisions are serialised by this object's lock; the request path never takes it, it only
  * reads the {@link ModelSlot}.
  */
 public final class ModelManager implements AutoCloseable {
@@ -38,6 +39,12 @@ public final class ModelManager implements AutoCloseable {
     /** Versions taken out by rollbacks, oldest first; never served again. */
     private final TreeSet<Long> rolledBack = new TreeSet<>();
     private ServingDecision lastDecision;
+    /** The newest candidate that passed the manifest gates and waits for examples it has not trained on. */
+    private Pending pending;
+
+    /** A pending candidate's manifest and weights; it is loaded again when gated. */
+    private record Pending(Checkpoint manifest, byte[] weights) {
+    }
 
     /** Without a paired gate: candidates are judged on their manifests' holdout scores alone. */
     public ModelManager(PromotionGates gates, ModelSlot slot, int retained, GatewayMetrics metrics) {
@@ -55,7 +62,9 @@ public final class ModelManager implements AutoCloseable {
 
     /**
      * Verifies a reassembled checkpoint and serves it when it passes. A version already decided, or not newer than
-     * the served one, is ignored (the follower may see it again after its consumer restarts).
+     * the served one, is ignored (the follower may see it again after its consumer restarts). With the paired gate, a
+     * candidate that finds too few examples it has not trained on (after {@code gate.wait.ms}) is kept
+     * {@link Fate#PENDING} and gated by {@link #gatePending} once they arrive; a newer candidate supersedes it.
      *
      * @return the decision, or null when the version was ignored
      */
@@ -66,6 +75,8 @@ public final class ModelManager implements AutoCloseable {
         if (ignored(manifest)) {
             return null;
         }
+        // An older pending candidate goes first: the examples that came meanwhile may now be enough to gate it.
+        gatePending();
         // Waiting for examples the candidate has not trained on happens outside the lock, so admin calls and
         // GET /v1/models are not held up; serving never takes the lock at all.
         List<LabelledExample> sample;
@@ -78,12 +89,45 @@ public final class ModelManager implements AutoCloseable {
         return decide(manifest, weights, sample);
     }
 
+    /**
+     * Gates the pending candidate if enough examples it has not trained on have arrived, or updates how many it has.
+     * The checkpoint follower calls it after every poll, so a pending candidate is gated within a poll of its last
+     * example arriving, also when the stream resumes after a pause and no newer checkpoint comes.
+     *
+     * @return the decision on the pending candidate, or null when none pends or it still waits
+     */
+    public VersionRecord gatePending() {
+        Pending waiting;
+        synchronized (this) {
+            waiting = pending;
+        }
+        if (waiting == null) {
+            return null;
+        }
+        List<LabelledExample> sample = pairedGate.unseen(waiting.manifest());
+        if (sample.size() < pairedGate.settings().minExamples()) {
+            updateProgress(waiting, sample.size());
+            return null;
+        }
+        return decide(waiting.manifest(), waiting.weights(), sample);
+    }
+
+    /** The pending candidate's version, if one waits for examples. */
+    public synchronized OptionalLong pendingVersion() {
+        return pending == null ? OptionalLong.empty() : OptionalLong.of(pending.manifest().getVersion());
+    }
+
     private synchronized boolean ignored(Checkpoint manifest) {
         if (awaitedPin(manifest)) {
             return false;
         }
         ServedModel served = slot.current();
-        return history.known(manifest.getVersion()) || (served != null && manifest.getVersion() <= served.version());
+        boolean known = history.known(manifest.getVersion()) && !isPending(manifest);
+        return known || (served != null && manifest.getVersion() <= served.version());
+    }
+
+    private boolean isPending(Checkpoint manifest) {
+        return pending != null && pending.manifest().getVersion() == manifest.getVersion();
     }
 
     /** True for the pinned version while this gateway lacks it: it is served once it passes the fixed gates. */
@@ -93,7 +137,15 @@ public final class ModelManager implements AutoCloseable {
 
     private synchronized VersionRecord decide(Checkpoint manifest, byte[] weights, List<LabelledExample> sample) {
         if (ignored(manifest)) {
+            if (isPending(manifest)) {
+                pending = null; // a version at or above it serves now (an admin's unpin): nothing left to gate
+            }
             return null;
+        }
+        if (isPending(manifest)) {
+            // Its decision is recorded afresh, without the waiting detail.
+            pending = null;
+            history.forget(manifest.getVersion());
         }
         if (rolledBack.contains(manifest.getVersion())) {
             return refuse(manifest, RefusalReasons.ROLLED_BACK, "an admin rolled this version back: "
@@ -109,7 +161,17 @@ public final class ModelManager implements AutoCloseable {
             return refuse(manifest, verdict.reason(), verdict.detail());
         }
         if (pairedGate != null && !pin) {
+            if (pending != null && pending.manifest().getVersion() > manifest.getVersion()) {
+                verdict.classifier().close();
+                return recordNew(manifest, Fate.SUPERSEDED, null, "arrived after the newer version "
+                        + pending.manifest().getVersion() + ", which is pending");
+            }
+            supersedeOlderThan(manifest);
             PairedGate.Judgement judgement = judge(manifest, verdict.classifier(), sample);
+            if (served != null && RefusalReasons.TOO_FEW_EXAMPLES.equals(judgement.reason())) {
+                verdict.classifier().close();
+                return hold(manifest, weights, judgement);
+            }
             if (!judgement.passed()) {
                 verdict.classifier().close();
                 return refuse(manifest, judgement.reason(), judgement.detail());
@@ -128,19 +190,64 @@ public final class ModelManager implements AutoCloseable {
         return swapIn(manifest, verdict.classifier());
     }
 
+    /** Keeps a candidate that passed the manifest gates until enough examples it has not trained on arrive. */
+    private VersionRecord hold(Checkpoint manifest, byte[] weights, PairedGate.Judgement judgement) {
+        pending = new Pending(manifest, weights);
+        metrics.swap(SwapOutcome.PENDING, RefusalReasons.TOO_FEW_EXAMPLES);
+        LOG.info("Checkpoint {} v{} is pending: {}; still serving v{}", manifest.getModel(), manifest.getVersion(),
+                judgement.detail(), servedVersion().orElse(-1));
+        VersionRecord record = pendingRecord(manifest, judgement.report().examples(), Instant.now());
+        history.record(record);
+        return record;
+    }
+
+    private synchronized void updateProgress(Pending waiting, int examples) {
+        VersionRecord known = history.records().stream()
+                .filter(record -> record.version() == waiting.manifest().getVersion()).findFirst().orElse(null);
+        if (pending == waiting && known != null && known.waiting() != null && known.waiting().examples() != examples) {
+            history.record(pendingRecord(waiting.manifest(), examples, known.decided()));
+        }
+    }
+
+    private VersionRecord pendingRecord(Checkpoint manifest, int examples, Instant since) {
+        int needed = pairedGate.settings().minExamples();
+        return new VersionRecord(manifest, Fate.PENDING, null, examples + " of the " + needed + " recent examples "
+                + "the paired gate needs (gate.examples.min) arrived after the candidate's lineage offsets; it is gated "
+                + "once the rest arrive", since, new VersionRecord.Waiting(examples, needed));
+    }
+
+    /** Drops a pending candidate older than {@code manifest}: only the newest candidate waits. */
+    private void supersedeOlderThan(Checkpoint manifest) {
+        if (pending == null || pending.manifest().getVersion() >= manifest.getVersion()) {
+            return;
+        }
+        Checkpoint superseded = pending.manifest();
+        pending = null;
+        metrics.swap(SwapOutcome.SUPERSEDED, "newer-candidate");
+        LOG.info("Checkpoint {} v{} superseded by v{} while pending", superseded.getModel(), superseded.getVersion(),
+                manifest.getVersion());
+        recordNew(superseded, Fate.SUPERSEDED, null, "superseded by version " + manifest.getVersion()
+                + " before enough examples it had not trained on arrived");
+    }
+
     /** Runs the paired gate against the served model (leased, so it stays open), timed and counted. */
     private PairedGate.Judgement judge(Checkpoint manifest, Classifier candidate, List<LabelledExample> sample) {
         long start = System.nanoTime();
         PairedGate.Judgement judgement;
+        ServedModel served;
         try (ModelSlot.Lease lease = slot.acquire()) {
-            ServedModel served = lease == null ? null : lease.model();
+            served = lease == null ? null : lease.model();
             judgement = pairedGate.judge(manifest, candidate, served == null ? null : served.manifest(),
                     served == null ? null : served.classifier(), sample);
         } catch (RuntimeException e) {
+            served = null;
             judgement = new PairedGate.Judgement(RefusalReasons.GATE_FAILED, "the paired gate failed: " + e, PairedGate.Report.NONE);
         }
-        metrics.gate(judgement.passed(), judgement.passed() ? "passed" : judgement.reason(),
-                Duration.ofNanos(System.nanoTime() - start));
+        if (served == null || !RefusalReasons.TOO_FEW_EXAMPLES.equals(judgement.reason())) {
+            // A candidate left pending has not been decided yet: only decisions are counted and timed.
+            metrics.gate(judgement.passed(), judgement.passed() ? "passed" : judgement.reason(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
         return judgement;
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.task.TaskContract;
-import io.kdstream.core.tensor.InvalidTensorException;
 import io.kdstream.gateway.examples.LabelledExample;
 import io.kdstream.gateway.examples.RecentExamples;
 import io.kdstream.schemas.Checkpoint;
@@ -23,7 +22,8 @@ import io.kdstream.schemas.Checkpoint;
  * are information only: they were measured by the trainer on a slice that moves with the stream.
  *
  * <p>Gating runs on the checkpoint follower's thread, never on the request path; the wait for examples runs
- * before the {@link ModelManager}'s lock is taken.
+ * before the {@link ModelManager}'s lock is taken. Each example is decoded once for both models, and a model's
+ * answers are remembered ({@link AnswerMemo}), so the served model mostly runs only on examples it has not seen.
  */
 public final class PairedGate {
 
@@ -51,8 +51,13 @@ public final class PairedGate {
                          double servedKl, double candidateAccuracy, double servedAccuracy, PairedDifference difference,
                          List<ClassComparison> classes) {
 
-        static final Report NONE = new Report(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                new PairedDifference(0, 0, 0), List.of());
+        static final Report NONE = counted(0);
+
+        /** Only how many usable examples there were: too few to measure anything. */
+        static Report counted(int examples) {
+            return new Report(examples, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    new PairedDifference(0, 0, 0), List.of());
+        }
 
         public String summary() {
             return String.format(Locale.ROOT, "agreement %.4f vs %.4f, KL %.4f vs %.4f, accuracy %.4f vs %.4f on %d examples",
@@ -75,6 +80,7 @@ public final class PairedGate {
     private final RecentExamples recent;
     private final String labelsTopic;
     private final Settings settings;
+    private final AnswerMemo memo = new AnswerMemo();
 
     public PairedGate(RecentExamples recent, String labelsTopic, Settings settings) {
         this.recent = recent;
@@ -95,6 +101,11 @@ public final class PairedGate {
         return recent.awaitUnseen(offsets, settings.minExamples(), settings.maxExamples(), wait ? settings.maxWait() : Duration.ZERO);
     }
 
+    /** The examples the candidate has not trained on that are held now, without waiting for more. */
+    public List<LabelledExample> unseen(Checkpoint candidate) {
+        return recent.unseen(RecentExamples.nextOffsets(candidate.getLineage(), labelsTopic), settings.maxExamples());
+    }
+
     /**
      * Judges a loaded candidate against the served model on {@code sample}.
      *
@@ -108,46 +119,48 @@ public final class PairedGate {
             return Judgement.refused(RefusalReasons.CLASS_COUNT, "the candidate answers " + candidateModel.classes()
                     + " classes but the served version " + served.getVersion() + " answers " + servedModel.classes(), Report.NONE);
         }
-        TaskContract servedTask = servedModel == null ? null : TaskContract.ofManifest(served.getTask());
+        if (servedModel != null && TaskContract.ofManifest(served.getTask()).mismatchWith(candidateTask) != null) {
+            return Judgement.refused(RefusalReasons.GATE_FAILED, "the candidate's task differs from the served version "
+                    + served.getVersion() + "'s, so their answers cannot be paired", Report.NONE);
+        }
+        // One task for both, so each example is decoded once and both models answer the same rows.
         List<LabelledExample> usable = new ArrayList<>();
-        List<float[]> candidateRows = new ArrayList<>();
-        List<float[]> servedRows = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
         int otherClassCount = 0;
         for (LabelledExample example : sample) {
             if (example.teacher().length != candidateModel.classes()) {
                 otherClassCount++;
                 continue;
             }
-            float[] candidateRow = row(candidateTask, candidateModel, example);
-            float[] servedRow = servedModel == null ? null : row(servedTask, servedModel, example);
-            if (candidateRow != null && (servedModel == null || servedRow != null)) {
+            float[] row = memo.input(candidateTask, example);
+            row = row != null && row.length == candidateModel.inputSize() ? row : null;
+            if (row != null) {
                 usable.add(example);
-                candidateRows.add(candidateRow);
-                servedRows.add(servedRow);
+                rows.add(row);
             }
         }
+        memo.retainInputs(usable);
         if (usable.isEmpty() && otherClassCount > 0) {
             return Judgement.refused(RefusalReasons.CLASS_COUNT, "the candidate answers " + candidateModel.classes()
                     + " classes but the teacher's recent labels have " + sample.get(0).teacher().length, Report.NONE);
         }
-        float[] candidateInputs = flatten(candidateRows, candidateModel.inputSize());
-        float[] servedInputs = servedModel == null ? null : flatten(servedRows, servedModel.inputSize());
         if (usable.size() < settings.minExamples()) {
             if (servedModel == null) {
                 return new Judgement(null, "first model: too few recent examples to measure (" + usable.size() + ")", Report.NONE);
             }
             return Judgement.refused(RefusalReasons.TOO_FEW_EXAMPLES, usable.size() + " recent examples at or after the "
                     + "candidate's lineage offsets fit its task, " + settings.minExamples() + " needed (gate.examples.min)"
-                    + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.NONE);
+                    + (otherClassCount > 0 ? "; " + otherClassCount + " had another class count" : ""), Report.counted(usable.size()));
         }
-        ExampleAnswers candidateAnswers = ExampleAnswers.of(candidateModel, candidateInputs, usable);
+        ExampleAnswers candidateAnswers = memo.answers(candidateModel, usable, rows);
         if (candidateAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.NON_FINITE_OUTPUT, candidateAnswers.problem(), Report.NONE);
         }
         if (servedModel == null) {
             return floor(candidateAnswers, usable, measuredAlone(candidateAnswers, usable));
         }
-        ExampleAnswers servedAnswers = ExampleAnswers.of(servedModel, servedInputs, usable);
+        // The served model has usually answered most of these examples already, often as the previous candidate.
+        ExampleAnswers servedAnswers = memo.answers(servedModel, usable, rows);
         if (servedAnswers.problem() != null) {
             return Judgement.refused(RefusalReasons.GATE_FAILED, "the served model itself gave bad outputs: "
                     + servedAnswers.problem(), Report.NONE);
@@ -229,23 +242,5 @@ public final class PairedGate {
         return new Report(usable.size(), candidate.agreement(), served.agreement(), candidate.kl(), served.kl(),
                 candidate.accuracy(usable), served.accuracy(usable), PairedDifference.of(candidate.agrees(), served.agrees()),
                 List.copyOf(perClass));
-    }
-
-    /** The example's input on the model's scale, or null when its tensor does not fit the model's task. */
-    private static float[] row(TaskContract task, Classifier model, LabelledExample example) {
-        try {
-            float[] row = task.toModelInput(example.input());
-            return row.length == model.inputSize() ? row : null;
-        } catch (InvalidTensorException e) {
-            return null;
-        }
-    }
-
-    private static float[] flatten(List<float[]> rows, int inputSize) {
-        float[] inputs = new float[rows.size() * inputSize];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, inputs, i * inputSize, inputSize);
-        }
-        return inputs;
     }
 }

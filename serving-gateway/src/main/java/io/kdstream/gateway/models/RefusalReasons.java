@@ -22,7 +22,10 @@ public final class RefusalReasons {
     public static final String AGREEMENT_DROP = "agreement-drop";
     /** One class's paired agreement more than {@code gate.class.max.drop} below the served model's; the detail names it. */
     public static final String CLASS_REGRESSION = "class-regression";
-    /** Too few recent examples unseen by the candidate arrived within {@code gate.wait.ms}, so the paired gate cannot judge it. */
+    /**
+     * Too few recent examples unseen by the candidate are held for the paired gate to judge it. Once a model serves this
+     * is not a refusal: the candidate is {@code PENDING} and gated when they arrive (the swap outcome's reason).
+     */
     public static final String TOO_FEW_EXAMPLES = "too-few-examples";
     /** The candidate answers another number of classes than the served model or the teacher's labels. */
     public static final String CLASS_COUNT = "class-count";

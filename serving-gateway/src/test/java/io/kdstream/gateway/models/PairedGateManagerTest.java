@@ -58,22 +58,90 @@ class PairedGateManagerTest {
         CompletableFuture<VersionRecord> waiting = CompletableFuture.supplyAsync(() -> models.offer(manifest(3, good, 400), good));
         Thread.sleep(100);
 
-        // then the served model answers and the admin view reads meanwhile, and the candidate is refused in time
+        // then the served model answers and the admin view reads meanwhile, and the candidate is left pending in time
         try (ModelSlot.Lease lease = slot.acquire()) {
             assertThat(lease.model().version()).isEqualTo(1);
         }
         assertThat(CompletableFuture.supplyAsync(models::history).get(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isNotEmpty();
         VersionRecord tooFew = waiting.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(tooFew.reason()).isEqualTo(RefusalReasons.TOO_FEW_EXAMPLES);
+        assertThat(tooFew.fate()).isEqualTo(VersionRecord.Fate.PENDING);
 
         // when a candidate as good as the served one arrives, with the examples after its lineage
         VersionRecord accepted = models.offer(manifest(4, good, 0), good);
 
-        // then it serves, and the decisions are counted by outcome (version 1 was accepted on its floor alone)
+        // then it serves, superseding the pending one, and only decisions are counted by outcome (version 1 was
+        // accepted on its floor alone)
         assertThat(accepted.fate()).isEqualTo(VersionRecord.Fate.SERVING);
         assertThat(models.servedVersion()).hasValue(4);
+        assertThat(fate(3)).isEqualTo(VersionRecord.Fate.SUPERSEDED);
         assertThat(registry.get(GatewayMetrics.GATE_DECISIONS).tag("outcome", "accepted").counter().count()).isEqualTo(2);
-        assertThat(registry.get(GatewayMetrics.GATE_DECISIONS).tag("outcome", "refused").counters()).hasSize(2);
+        assertThat(registry.get(GatewayMetrics.GATE_DECISIONS).tag("outcome", "refused").counters()).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepACandidatePendingWhileTheStreamPausesAndGateItOnceUnseenExamplesArrive() {
+        // given version 1 served, and a stream that paused right after the offsets version 2 trained up to
+        assertThat(models.offer(manifest(1, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.SERVING);
+        List<LabelledExample> labelled = GateExamples.labelledBy(good, 400);
+        labelled.subList(0, 300).forEach(recent::add);
+
+        // when version 2 arrives having trained on all 300 of them
+        VersionRecord pending = models.offer(manifest(2, good, 300), good);
+
+        // then it is pending, not refused, showing what it has and needs, and version 1 still serves
+        assertThat(pending.fate()).isEqualTo(VersionRecord.Fate.PENDING);
+        assertThat(pending.reason()).isNull();
+        assertThat(pending.waiting()).isEqualTo(new VersionRecord.Waiting(0, 300));
+        assertThat(models.pendingVersion()).hasValue(2);
+        assertThat(models.servedVersion()).hasValue(1);
+        assertThat(models.gatePending()).isNull();
+
+        // when the stream resumes with 50 examples: still too few, and the listing shows the progress
+        labelled.subList(300, 350).forEach(recent::add);
+        assertThat(models.gatePending()).isNull();
+        assertThat(models.history().get(0).waiting()).isEqualTo(new VersionRecord.Waiting(50, 300));
+
+        // when the rest arrive (the same 300 images again, at later offsets)
+        labelled.subList(0, 250).forEach(example -> recent.add(new LabelledExample(0, 350 + example.offset(),
+                example.input(), example.teacher(), example.trueLabel())));
+        VersionRecord decided = models.gatePending();
+
+        // then it is gated on them and swapped in, its record no longer waiting
+        assertThat(decided.fate()).isEqualTo(VersionRecord.Fate.SERVING);
+        assertThat(decided.waiting()).isNull();
+        assertThat(models.servedVersion()).hasValue(2);
+        assertThat(models.pendingVersion()).isEmpty();
+        assertThat(registry.get(GatewayMetrics.SWAPS).tag("outcome", "pending").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestPendingCandidateAndRefuseItWhenItProvesWorse() {
+        // given version 1 served and versions 2 and 3 arriving while the stream is paused
+        assertThat(models.offer(manifest(1, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.SERVING);
+        List<LabelledExample> labelled = GateExamples.labelledBy(good, 400);
+        byte[] worse = GateExamples.withoutRareClasses(good, labelled, 0.1);
+        assertThat(models.offer(manifest(2, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.PENDING);
+
+        // when the worse version 3 arrives before any example
+        VersionRecord newest = models.offer(manifest(3, worse, 0), worse);
+
+        // then it pends and version 2 is superseded
+        assertThat(newest.fate()).isEqualTo(VersionRecord.Fate.PENDING);
+        assertThat(fate(2)).isEqualTo(VersionRecord.Fate.SUPERSEDED);
+        assertThat(models.pendingVersion()).hasValue(3);
+        assertThat(registry.get(GatewayMetrics.SWAPS).tag("outcome", "superseded").counter().count()).isEqualTo(1);
+
+        // when examples arrive, version 3 is gated on them and refused, and version 1 keeps serving
+        labelled.forEach(recent::add);
+        VersionRecord decided = models.gatePending();
+        assertThat(decided.reason()).isEqualTo(RefusalReasons.AGREEMENT_DROP);
+        assertThat(models.servedVersion()).hasValue(1);
+        assertThat(models.pendingVersion()).isEmpty();
+        assertThat(fate(2)).isEqualTo(VersionRecord.Fate.SUPERSEDED);
+    }
+
+    private VersionRecord.Fate fate(long version) {
+        return models.history().stream().filter(record -> record.version() == version).findFirst().orElseThrow().fate();
     }
 
     private static Checkpoint manifest(long version, byte[] weights, long nextOffset) {

@@ -108,6 +108,33 @@ class PairedGateTest {
         assertThat(gate.judge(manifest, candidate, null, null, sample).reason()).isEqualTo(RefusalReasons.BELOW_FLOOR);
     }
 
+    @Test
+    void shouldNotRunAServedModelAgainOnExamplesItAnsweredAsTheCandidate() {
+        // given a candidate judged and passed on the sample, then served (the very same loaded classifier)
+        PairedGate gate = new PairedGate(new RecentExamples(1), "kd-soft-labels", DEFAULTS);
+        Classifier passed = load(good);
+        Checkpoint passedManifest = TestCheckpoints.manifest("student", 2, good, 0.9f);
+        assertThat(gate.judge(passedManifest, passed, servedManifest, served, sample).passed()).isTrue();
+
+        // when the next candidate is judged against it on the same examples plus 50 it has not answered, with its
+        // native model closed: a forward pass over any example it answered before would fail
+        List<LabelledExample> next = new java.util.ArrayList<>(sample);
+        next.addAll(GateExamples.labelledBy(good, 450).subList(400, 450));
+        PairedGate.Judgement onlyNew;
+        try (Classifier between = load(good)) {
+            onlyNew = gate.judge(TestCheckpoints.manifest("student", 3, good, 0.9f), between, passedManifest, passed, next);
+        }
+        passed.close();
+        candidate = load(good);
+        PairedGate.Judgement judgement = gate.judge(TestCheckpoints.manifest("student", 4, good, 0.9f), candidate,
+                passedManifest, passed, next);
+
+        // then the remembered answers decide, as a fresh forward pass did
+        assertThat(onlyNew.passed()).isTrue();
+        assertThat(judgement.passed()).as("%s: %s", judgement.reason(), judgement.detail()).isTrue();
+        assertThat(judgement.report()).isEqualTo(onlyNew.report());
+    }
+
     private PairedGate.Judgement judge(PairedGate gate, byte[] candidateWeights, List<LabelledExample> examples) {
         candidate = load(candidateWeights);
         return gate.judge(TestCheckpoints.manifest("student", 2, candidateWeights, 0.9f), candidate, servedManifest, served,
