@@ -91,7 +91,7 @@ class TabularTaskIT {
             // (about 200 of the 4,000 rows fall in the held-out slice at the default permille of 50; the newest
             // checkpoint is scored once most have arrived)
             Checkpoint manifest = Eventually.await("a checkpoint scored on most held-out rows", Duration.ofSeconds(150),
-                    () -> newestManifest(pipeline), m -> m != null && m.getHoldout().getExamples() >= 60);
+                    () -> newestManifest(pipeline), m -> m != null && m.getHoldout().getExamples() >= 150);
 
             // then the checkpoint is the task's default student, carries the task, and learned from this teacher
             assertThat(TaskContract.ofManifest(manifest.getTask())).isEqualTo(TASK);

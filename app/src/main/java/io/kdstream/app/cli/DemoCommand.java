@@ -16,6 +16,7 @@ import io.kdstream.app.data.TaskData;
 import io.kdstream.app.demo.Demo;
 import io.kdstream.core.config.TaskSetting;
 import io.kdstream.core.model.Architecture;
+import io.kdstream.core.model.Devices;
 import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.teacher.model.TeacherStore;
@@ -59,16 +60,31 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "FILE", description = "Labelled .csv or .jsonl examples the teacher and student are scored on.")
     Path testFile;
 
+    @Option(names = "--teacher-torchscript", paramLabel = "FILE", description = "Label with this TorchScript model instead of a "
+            + "trained teacher (bring your own teacher; its task is the one FILE's sidecar .task.json declares, which must be --task).")
+    Path torchScript;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         // The live progress lines are the demo's story; the services' own INFO lines would drown them.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.kdstream")).setLevel(Level.WARN);
         PyTorchThreads.oneUnlessSet();
         TaskData data = taskOptions.data();
-        TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(data.task()) : teacherDir);
-        TeacherManifest teacher = teacher(store, data);
-        Demo.Options options = new Demo.Options(Durations.parse(duration), rate, clientRate, port,
-                Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString(), TaskSetting.KEY, taskOptions.nameOrPath()), teacher, data,
+        TeacherManifest teacher;
+        Map<String, Object> teacherSettings;
+        if (torchScript != null) {
+            teacher = TeacherTraining.describeTorchScript(torchScript, data.task(), data.test(testFile),
+                    Devices.choose("auto", "TorchScript teacher scoring"));
+            System.out.printf(Locale.ROOT, "Labelling with the TorchScript teacher %s (%,d parameters, test accuracy %.4f)%n",
+                    torchScript, teacher.parameters(), teacher.testAccuracy());
+            teacherSettings = Map.of(TeacherConfig.TEACHER_TORCHSCRIPT_PATH, torchScript.toAbsolutePath().toString(),
+                    TaskSetting.KEY, taskOptions.nameOrPath());
+        } else {
+            TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(data.task()) : teacherDir);
+            teacher = teacher(store, data);
+            teacherSettings = Map.of(TeacherConfig.TEACHER_DIR, store.dir().toString(), TaskSetting.KEY, taskOptions.nameOrPath());
+        }
+        Demo.Options options = new Demo.Options(Durations.parse(duration), rate, clientRate, port, teacherSettings, teacher, data,
                 taskOptions.nameOrPath(), dataFile, testFile);
         Map<String, Object> summary = new Demo(options, System.out).run();
         printTable(summary);

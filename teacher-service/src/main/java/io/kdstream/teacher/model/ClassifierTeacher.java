@@ -67,6 +67,11 @@ public final class ClassifierTeacher implements Teacher {
         return classifier.probabilities(inputs, batch, temperature);
     }
 
+    /** The model itself, for scoring it as a trained teacher is scored; closed with this teacher. */
+    public Classifier classifier() {
+        return classifier;
+    }
+
     @Override
     public void close() {
         classifier.close();

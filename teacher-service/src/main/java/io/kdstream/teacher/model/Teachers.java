@@ -69,16 +69,8 @@ public final class Teachers {
      * @param exampleShape one example's shape as the model takes it, without the batch dimension, e.g.
      *                     {@code [1, 28, 28]}; it holds the task's input elements in another layout or the same
      */
-    public static Teacher fromTorchScript(Path file, String id, TaskContract task, long[] exampleShape, Device device) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("TorchScript teacher " + file + " is not a readable file");
-        }
-        String version;
-        try {
-            version = TeacherManifest.versionOf(WeightsCodec.sha256(Files.readAllBytes(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read TorchScript teacher " + file, e);
-        }
+    public static ClassifierTeacher fromTorchScript(Path file, String id, TaskContract task, long[] exampleShape, Device device) {
+        String version = TeacherManifest.versionOf(sha256(file));
         Model model = Model.newInstance(id, device, "PyTorch");
         try {
             model.load(file);
@@ -87,6 +79,18 @@ public final class Teachers {
             throw new IllegalArgumentException("cannot load " + file + " as a TorchScript model: " + e.getMessage(), e);
         }
         return new ClassifierTeacher(id, version, task, Classifier.of(model, new Shape(exampleShape), task.classCount()));
+    }
+
+    /** The SHA-256 of a TorchScript file, whose first 12 hex digits are the teacher's version. */
+    public static String sha256(Path torchScript) {
+        if (!Files.isRegularFile(torchScript)) {
+            throw new IllegalArgumentException("TorchScript teacher " + torchScript + " is not a readable file");
+        }
+        try {
+            return WeightsCodec.sha256(Files.readAllBytes(torchScript));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read TorchScript teacher " + torchScript, e);
+        }
     }
 
     /** A TorchScript model with the task its sidecar declares, or else the configured one. */
@@ -128,7 +132,8 @@ public final class Teachers {
         return fromTorchScript(path, baseName(path), config, device);
     }
 
-    private static String baseName(Path file) {
+    /** {@code model.pt} → {@code model}: a TorchScript teacher's default id. */
+    public static String baseName(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

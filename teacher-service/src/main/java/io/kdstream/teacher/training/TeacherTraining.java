@@ -1,5 +1,6 @@
 package io.kdstream.teacher.training;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -18,8 +19,10 @@ import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
+import io.kdstream.teacher.model.ClassifierTeacher;
 import io.kdstream.teacher.model.TeacherManifest;
 import io.kdstream.teacher.model.TeacherStore;
+import io.kdstream.teacher.model.Teachers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class TeacherTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(TeacherTraining.class);
+    /** Architecture and format of a TorchScript teacher's description: the file holds both. */
+    public static final String TORCHSCRIPT = "torchscript";
     private static final int EVALUATION_BATCH = 500;
     private static final int LATENCY_WARMUP = 10;
     private static final int LATENCY_SAMPLES = 50;
@@ -176,6 +181,25 @@ public final class TeacherTraining {
                 done += batch;
                 listener.onStep(epoch, done, total, runningLoss);
             }
+        }
+    }
+
+    /**
+     * A TorchScript teacher described as {@link #trainAndSave} describes a trained one: its id (the file's name), version,
+     * parameters, and top-1 accuracy and single-example latency on {@code test}; nothing is saved. {@code kd demo}
+     * reports a TorchScript teacher so. Its task is the one its sidecar file declares, else {@code task}.
+     *
+     * @throws IllegalStateException when the sidecar declares another task than {@code task}, naming both
+     */
+    public static TeacherManifest describeTorchScript(Path file, TaskContract task, LabeledData test, Device device) {
+        TaskContract declared = Teachers.declaredTask(file).orElse(task);
+        long[] shape = declared.shape().stream().mapToLong(Integer::longValue).toArray();
+        String sha256 = Teachers.sha256(file);
+        try (ClassifierTeacher teacher = Teachers.fromTorchScript(file, Teachers.baseName(file), declared, shape, device)) {
+            Teachers.requireTask(teacher, task);
+            Classifier classifier = teacher.classifier();
+            return new TeacherManifest(teacher.id(), teacher.version(), TORCHSCRIPT, TORCHSCRIPT, accuracy(classifier, test),
+                    classifier.parameterCount(), singleExampleLatencyMs(classifier, test), null, 0, sha256, declared);
         }
     }
 

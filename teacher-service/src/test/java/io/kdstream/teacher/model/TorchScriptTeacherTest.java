@@ -14,6 +14,7 @@ import java.util.Map;
 
 import ai.djl.Device;
 import io.kdstream.core.data.LabeledImages;
+import io.kdstream.core.data.LabeledVectors;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.model.WeightsCodec;
 import io.kdstream.core.task.BuiltInTasks;
@@ -35,6 +36,7 @@ import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.labels.SoftLabeller;
 import io.kdstream.teacher.traffic.TrafficDecoder;
 import io.kdstream.teacher.traffic.TrafficRecord;
+import io.kdstream.teacher.training.TeacherTraining;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -178,6 +180,53 @@ class TorchScriptTeacherTest {
                     .hasMessageContaining("was made for task colour-4: uint8 [3, 32, 32]")
                     .hasMessageContaining("configured (setting 'task') for task fashion-mnist: uint8 [1, 28, 28]");
         }
+    }
+
+    @Test
+    void shouldDescribeATorchScriptTeacherAsATrainedOneIsDescribed() throws IOException {
+        // given the colour fixture and 40 test images labelled with its closed-form top class, every tenth one wrongly
+        Path file = TestTeachers.colourTorchScript();
+        TaskContract colour = Teachers.declaredTask(file).orElseThrow();
+        byte[][] images = TestTeachers.colourImages(40, 9);
+        float[] values = new float[images.length * colour.inputSize()];
+        int[] labels = new int[images.length];
+        for (int i = 0; i < images.length; i++) {
+            float[] input = colour.toModelInput(Tensors.uint8(images[i], 3, 32, 32));
+            System.arraycopy(input, 0, values, i * input.length, input.length);
+            int top = argmax(expectedColourLogits(input));
+            labels[i] = i % 10 == 0 ? (top + 1) % 4 : top;
+        }
+
+        // when it is described for a report
+        TeacherManifest manifest = TeacherTraining.describeTorchScript(file, colour, new LabeledVectors(colour, values, labels), Device.cpu());
+
+        // then it reads as a trained teacher's manifest: its name, version, task, size and accuracy on those images
+        String sha256 = WeightsCodec.sha256(Files.readAllBytes(file));
+        assertThat(manifest.id()).isEqualTo("colour_teacher");
+        assertThat(manifest.version()).isEqualTo(TeacherManifest.versionOf(sha256));
+        assertThat(manifest.sha256()).isEqualTo(sha256);
+        assertThat(manifest.architecture()).isEqualTo("torchscript");
+        assertThat(manifest.task()).isEqualTo(colour);
+        assertThat(manifest.parameters()).as("one linear layer, 3072 x 4 + 4").isEqualTo(3072 * 4 + 4);
+        assertThat(manifest.testAccuracy()).isEqualTo(0.9);
+        assertThat(manifest.latencyMs()).isPositive();
+    }
+
+    @Test
+    void shouldRefuseToDescribeATorchScriptTeacherForAnotherTaskThanItsSidecarDeclares() {
+        assertThatThrownBy(() -> TeacherTraining.describeTorchScript(TestTeachers.colourTorchScript(), FASHION,
+                FashionSlices.test(10), Device.cpu()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was made for task colour-4")
+                .hasMessageContaining("for task fashion-mnist");
+    }
+
+    private static int argmax(float[] values) {
+        int top = 0;
+        for (int i = 1; i < values.length; i++) {
+            top = values[i] > values[top] ? i : top;
+        }
+        return top;
     }
 
     private static TrafficRecord decode(TrafficDecoder decoder, int offset, Tensor input) {
