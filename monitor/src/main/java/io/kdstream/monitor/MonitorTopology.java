@@ -190,8 +190,10 @@ public final class MonitorTopology {
         KStream<byte[], Decoded<V>> decoded = builder
                 .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-source"))
                 .processValues(() -> new DecodingProcessor<>(reader, deadLetters), Named.as(name + "-decode"));
+        // A dead letter goes out under its own key, cut to fit: the source key can be as large as the producer allows.
+        // (Re-keying before a sink does not repartition.)
         decoded.filter((key, record) -> record.isRejected(), Named.as(name + "-rejected"))
-                .mapValues(Decoded::deadLetter, Named.as(name + "-dead-letter"))
+                .map((key, record) -> KeyValue.pair(record.deadLetterKey(), record.deadLetter()), Named.as(name + "-dead-letter"))
                 .to(deadLetterTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(name + "-dead-letters"));
         return decoded.filterNot((key, record) -> record.isRejected(), Named.as(name + "-accepted"))
                 .mapValues(Decoded::value, Named.as(name + "-values"));

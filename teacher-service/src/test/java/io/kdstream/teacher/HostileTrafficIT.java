@@ -6,18 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.data.LabeledImages;
-import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.tensor.Tensors;
 import io.kdstream.core.testing.FashionSlices;
+import io.kdstream.core.testing.HostileRecords;
 import io.kdstream.schemas.DeadLetter;
 import io.kdstream.schemas.TrafficEvent;
 import io.kdstream.schemas.TrafficSource;
@@ -25,8 +23,6 @@ import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +54,7 @@ class HostileTrafficIT {
 
                 // given hostile records on both partitions, between good traffic
                 List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(TestTraffic.events(TOPICS.traffic(), "before", images, 0, 30));
-                String hugeId = "x".repeat(900_000);
+                String hugeId = HostileRecords.HUGE_ID;
                 for (int partition = 0; partition < 2; partition++) {
                     records.add(new ProducerRecord<>(TOPICS.traffic(), partition, ("bomb-" + partition).getBytes(), arrayBomb()));
                     records.add(new ProducerRecord<>(TOPICS.traffic(), partition, hugeId.getBytes(), Codecs.TRAFFIC_EVENT.encode(
@@ -67,13 +63,7 @@ class HostileTrafficIT {
                 records.addAll(TestTraffic.events(TOPICS.traffic(), "after", images, 30, 60));
 
                 // when they arrive (sent by a client that allows large requests)
-                Map<String, Object> settings = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024));
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(settings, "hostile"))) {
-                    for (ProducerRecord<byte[], byte[]> record : records) {
-                        producer.send(record).get();
-                    }
-                }
+                HostileRecords.send(kafka.bootstrapServers(), records);
 
                 // then every good event is labelled once, and the hostile ones are dead letters that say why
                 List<ConsumerRecord<byte[], byte[]>> labels = TestTraffic.readCommitted(kafka.bootstrapServers(), TOPICS.softLabels(), 60, TIMEOUT);
@@ -95,10 +85,7 @@ class HostileTrafficIT {
 
     /** A TrafficEvent header, an empty id, time 0, dtype UINT8 and a shape that claims 2,147,483,639 ints: 18 bytes. */
     private static byte[] arrayBomb() {
-        byte[] header = Arrays.copyOf(Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("", Instant.EPOCH,
-                Tensors.uint8(new byte[1], 1), null, TrafficSource.REPLAY, null)), 10);
-        byte[] bomb = Arrays.copyOf(header, 18);
-        System.arraycopy(new byte[]{0, 0, 0, (byte) 0xEE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F}, 0, bomb, 10, 8);
-        return bomb;
+        return HostileRecords.arrayBomb(Codecs.TRAFFIC_EVENT.encode(new TrafficEvent("", Instant.EPOCH,
+                Tensors.uint8(new byte[1], 1), null, TrafficSource.REPLAY, null)), 3);
     }
 }

@@ -53,7 +53,6 @@ public final class DecodingProcessor<V> implements FixedKeyProcessor<byte[], byt
                 "a record read from a topic has no topic, partition and offset in its context"));
         ConsumerRecord<byte[], byte[]> raw = new ConsumerRecord<>(source.topic(), source.partition(), source.offset(),
                 record.key(), record.value());
-        byte[] letter = deadLetters.of(raw, reason, detail).value();
-        context.forward(record.withValue(Decoded.rejected(letter)));
+        context.forward(record.withValue(Decoded.rejected(deadLetters.of(raw, reason, detail))));
     }
 }

@@ -22,6 +22,13 @@ import io.kdstream.schemas.serde.Codecs;
  */
 public final class InputReaders {
 
+    /**
+     * The longest request id (key) the monitor joins: the gateway takes ids of at most 200 characters. A longer one
+     * would go into the join stores, whose changelog records (key and value) could pass the producer's limit and stop
+     * the monitor's task on every retry.
+     */
+    public static final int MAX_REQUEST_ID_BYTES = 1024;
+
     private InputReaders() {
     }
 
@@ -123,6 +130,10 @@ public final class InputReaders {
         if (key == null || key.length == 0) {
             throw new RejectedRecordException("missing-key", "expected the request id as key but the record has "
                     + (key == null ? "no key" : "an empty key"));
+        }
+        if (key.length > MAX_REQUEST_ID_BYTES) {
+            throw new RejectedRecordException("bad-request-id", "a request id has at most " + MAX_REQUEST_ID_BYTES
+                    + " bytes but this key has " + key.length);
         }
     }
 
