@@ -72,11 +72,14 @@ public final class BenchCommand {
     @Command(name = "teacher", mixinStandardHelpOptions = true,
             description = "Raw teacher inference on in-memory batches (the limit) against labelling through an embedded broker, with latencies.")
     static final class Teacher extends Benchmark {
-        @Option(names = "--examples", defaultValue = "10000", description = "Events labelled by each of raw and pipeline, over all rounds (default ${DEFAULT-VALUE}).")
+        @Option(names = "--examples", defaultValue = "0", description = "Events labelled by each of raw and pipeline, over all rounds; 0 sizes each round to about 4 s of raw teacher work (default ${DEFAULT-VALUE}).")
         int examples;
 
         @Option(names = "--batch-size", defaultValue = "64", description = "The teacher's batch (default ${DEFAULT-VALUE}).")
         int batchSize;
+
+        @Option(names = "--rounds", description = "Alternating raw and pipeline rounds; the ratio is their median (default ${DEFAULT-VALUE}).")
+        int rounds = TeacherBenchmark.Settings.defaults().rounds();
 
         @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher).")
         Path teacherDir;
@@ -91,7 +94,7 @@ public final class BenchCommand {
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
             return TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
-                    defaults.architecture(), defaults.partitions(), defaults.rounds(), device, settings));
+                    defaults.architecture(), defaults.partitions(), rounds, device, settings));
         }
     }
 

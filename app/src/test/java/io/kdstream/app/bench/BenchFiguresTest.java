@@ -122,4 +122,29 @@ class BenchFiguresTest {
             return Classifier.fromWeights(architecture, learner.weights(), Device.cpu());
         }
     }
+
+    @Test
+    void shouldTakeTheMedianOfTheTeacherRoundsRatios() {
+        assertThat(TeacherBenchmark.median(List.of(0.9, 0.5, 1.1, 0.95, 0.7))).isEqualTo(0.9);
+        assertThat(TeacherBenchmark.median(List.of(0.8, 0.6, 1.0, 0.9))).isCloseTo(0.85, within(1e-12));
+    }
+
+    @Test
+    void shouldSizeTeacherRoundsToSecondsOfRawWorkInWholeBatches() {
+        // 2,000 labels/s for 4 s in batches of 64: 125 batches
+        assertThat(TeacherBenchmark.autoRoundSize(2_000, 64)).isEqualTo(8_000);
+        // a slow teacher still gets enough events per round, a fast one no more than 50,000
+        assertThat(TeacherBenchmark.autoRoundSize(10, 64)).isEqualTo(1_000);
+        assertThat(TeacherBenchmark.autoRoundSize(1e6, 64)).isEqualTo(50_000);
+    }
+
+    @Test
+    void shouldTellThePipelineThreadsApartByName() {
+        assertThat(PipelineProfile.role("kd-teacher-inference")).isEqualTo("inference");
+        assertThat(PipelineProfile.role("kd-teacher-3f2a1b0c")).isEqualTo("poll");
+        assertThat(PipelineProfile.role("kafka-producer-network-thread | kd-teacher-3f2a1b0c-producer")).isEqualTo("producer_io");
+        assertThat(PipelineProfile.role("kafka-producer-network-thread | bench-traffic")).isEqualTo("bench_clients");
+        assertThat(PipelineProfile.role("bench-label-reader")).isEqualTo("bench_clients");
+        assertThat(PipelineProfile.role("data-plane-kafka-request-handler-3")).isEqualTo("broker");
+    }
 }
