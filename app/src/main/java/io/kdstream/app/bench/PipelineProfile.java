@@ -29,6 +29,8 @@ import io.micrometer.core.instrument.Timer;
  */
 final class PipelineProfile {
 
+    /** The thread of the benchmarks' raw phase, which runs the teacher alone: it counts as inference. */
+    static final String RAW_THREAD = "bench-raw";
     private static final String[] ROLES = {"inference", "poll", "producer_io", "broker", "bench_clients", "jvm_internal"};
 
     private final MeterRegistry registry;
@@ -40,6 +42,8 @@ final class PipelineProfile {
     private Map<TeacherMetrics.Stage, Double> stagesAtBegin;
     private Map<Long, Long> threadCpuAtBegin;
     private long processCpuAtBegin;
+    private long jitMillisAtBegin;
+    private long jitMillis;
     private long wallAtBegin;
     private long wallNanos;
 
@@ -58,12 +62,14 @@ final class PipelineProfile {
         stagesAtBegin = stageTotals();
         threadCpuAtBegin = threadCpu();
         processCpuAtBegin = os.getProcessCpuTime();
+        jitMillisAtBegin = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         wallAtBegin = System.nanoTime();
     }
 
     /** Ends the window begun last and adds it to the totals. */
     void end() {
         wallNanos += System.nanoTime() - wallAtBegin;
+        jitMillis += ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitMillisAtBegin;
         long process = os.getProcessCpuTime() - processCpuAtBegin;
         stageTotals().forEach((stage, nanos) -> stageNanos.merge(stage, nanos - stagesAtBegin.get(stage), Double::sum));
         Map<Long, Long> now = threadCpu();
@@ -82,7 +88,7 @@ final class PipelineProfile {
 
     /** Which part of the pipeline a thread belongs to, by the names kd and Kafka give their threads. */
     static String role(String threadName) {
-        if (threadName.startsWith("kd-teacher-inference")) {
+        if (threadName.startsWith("kd-teacher-inference") || threadName.equals(RAW_THREAD)) {
             return "inference";
         }
         if (threadName.startsWith("kafka-producer-network-thread | kd-teacher")) {
@@ -120,6 +126,14 @@ final class PipelineProfile {
     double coresBusy() {
         long total = roleCpuNanos.values().stream().mapToLong(Long::longValue).sum();
         return wallNanos == 0 ? 0 : round((double) total / wallNanos);
+    }
+
+    /**
+     * The JIT compiler's time over wall time in the windows (it runs on threads of its own, counted in
+     * {@code jvm_internal}): near 0 once the code is compiled, which is when a benchmark should start measuring.
+     */
+    double jitShare() {
+        return wallNanos == 0 ? 0 : round(jitMillis * 1e6 / wallNanos);
     }
 
     private Map<TeacherMetrics.Stage, Double> stageTotals() {

@@ -78,6 +78,9 @@ public final class TeacherBenchmark {
     /** The pipeline rate is taken between the 10th and 90th percent of each round's labels: steady state. */
     private static final double STEADY_FROM = 0.1;
     private static final double STEADY_SHARE = 0.8;
+    /** Warm-up ends once the JIT compiler's time during a round falls below this share of the round's wall time. */
+    private static final double JIT_QUIET_SHARE = 0.05;
+    private static final int WARMUP_ROUNDS_MAX = 12;
     /** Raw teacher work per round when the round size is automatic. */
     static final int ROUND_SECONDS = 4;
 
@@ -128,7 +131,7 @@ public final class TeacherBenchmark {
     private static LinkedHashMap<String, Object> run(Settings settings, Path teacherDir) {
         LabeledImages images = FashionMnist.load(FashionMnist.Split.TEST);
         Device device = Devices.choose(settings.device(), "benchmark teacher");
-        ExecutorService rawThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-raw"));
+        ExecutorService rawThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, PipelineProfile.RAW_THREAD));
         LinkedHashMap<String, Object> figures = new LinkedHashMap<>();
         try (Teacher teacher = Teachers.fromStore(new TeacherStore(teacherDir), device);
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
@@ -143,21 +146,36 @@ public final class TeacherBenchmark {
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(trafficProducerSettings(clientBase, settings), "bench-traffic"));
                  LabelReader labels = new LabelReader(clientBase, topics.softLabels())) {
                 service.start();
-                int warmup = Math.max(settings.batchSize() * 10, 500);
-                long warmupRawNanos = onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), warmup));
-                send(producer, topics, images, "warmup", warmup, 0, null);
-                labels.awaitCount(warmup);
-                long expected = warmup;
-
+                int probe = Math.max(settings.batchSize() * 10, 500);
+                long probeNanos = onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), probe));
                 int perRound = settings.examples() > 0 ? settings.examples() / settings.rounds()
-                        : autoRoundSize(warmup / (warmupRawNanos / 1e9), settings.batchSize());
+                        : autoRoundSize(probe / (probeNanos / 1e9), settings.batchSize());
+                // Rounds of both phases until the JIT is quiet: a minute into a run the compiler threads still took
+                // more CPU than the broker (the broker's code is large), and the first rounds ran at half the ratio.
+                long expected = 0;
+                int warmupRounds = 0;
+                double jitShare;
+                do {
+                    PipelineProfile warming = new PipelineProfile(registry);
+                    warming.begin();
+                    onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    send(producer, topics, images, "warmup" + warmupRounds, perRound, 0, null);
+                    expected += perRound;
+                    labels.awaitCount(expected);
+                    warming.end();
+                    jitShare = warming.jitShare();
+                    warmupRounds++;
+                } while (jitShare > JIT_QUIET_SHARE && warmupRounds < WARMUP_ROUNDS_MAX);
                 long rawNanos = 0;
                 long steadyNanos = 0;
                 long drainNanos = 0;
                 List<Double> roundRatios = new ArrayList<>();
                 PipelineProfile profile = new PipelineProfile(registry);
+                PipelineProfile rawProfile = new PipelineProfile(registry);
                 for (int round = 0; round < settings.rounds(); round++) {
+                    rawProfile.begin();
                     long roundRaw = onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    rawProfile.end();
                     long from = expected;
                     long started = System.nanoTime();
                     profile.begin();
@@ -188,6 +206,10 @@ public final class TeacherBenchmark {
                 figures.put("stages_us_per_label", profile.stageMicrosPerLabel(measured));
                 figures.put("cpu_us_per_label", profile.cpuMicrosPerLabel(measured));
                 figures.put("cores_busy", profile.coresBusy());
+                figures.put("raw_cpu_us_per_label", rawProfile.cpuMicrosPerLabel(measured));
+                figures.put("warmup_rounds", warmupRounds);
+                figures.put("jit_share_last_warmup", round(jitShare));
+                figures.put("jit_share_measured", profile.jitShare());
 
                 int latencyEvents = Math.max(perRound * settings.rounds() / 4, 200);
                 // Half of what the slower stage managed, so latency measures the pipeline, not a queue.
@@ -243,13 +265,18 @@ public final class TeacherBenchmark {
     }
 
     private static long onThread(ExecutorService thread, Callable<Long> task) {
+        return onThread(thread, task, "the teacher failed during the raw phase");
+    }
+
+    /** Runs {@code task} on {@code thread} (set up like the service's inference thread) and waits for its result. */
+    static <T> T onThread(ExecutorService thread, Callable<T> task, String failure) {
         try {
             return thread.submit(task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("benchmark interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the teacher failed during the raw phase: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(failure + ": " + e.getCause(), e.getCause());
         }
     }
 

@@ -14,9 +14,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdstream.app.bench.FreshnessBenchmark;
 import io.kdstream.app.bench.GatesBenchmark;
 import io.kdstream.app.bench.GatewayBenchmark;
+import io.kdstream.app.bench.PeakBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
 import io.kdstream.app.bench.TeacherBenchmark;
 import io.kdstream.app.bench.TrainerBenchmark;
+import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.teacher.model.TeacherStore;
 import picocli.CommandLine.Command;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that measure a ratio against the limit in the same run.",
         subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class,
-                BenchCommand.Gates.class})
+                BenchCommand.Gates.class, BenchCommand.Peak.class})
 public final class BenchCommand {
 
     /** The trained teacher in {@code dir} (or the default folder). */
@@ -247,6 +249,34 @@ public final class BenchCommand {
                 figures.putAll(GatesBenchmark.run(settings, teacher));
                 return figures;
             }
+        }
+    }
+
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = "This CPU's fp32 GEMM rate through DJL (the limit) against the teacher's forward pass and the trainer's step, in FLOP/s.")
+    static final class Peak extends Benchmark {
+        @Option(names = "--teacher", description = "Teacher architecture (default ${DEFAULT-VALUE}).")
+        String teacher = PeakBenchmark.Settings.defaults().teacher().spec();
+
+        @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
+        String student = PeakBenchmark.Settings.defaults().student().spec();
+
+        @Option(names = "--batch-size", description = "Examples per teacher call and trainer step (default ${DEFAULT-VALUE}).")
+        int batchSize = PeakBenchmark.Settings.defaults().batch();
+
+        @Option(names = "--gemm-size", description = "Side of the square matrices of the GEMM limit (default ${DEFAULT-VALUE}).")
+        int gemmSize = PeakBenchmark.Settings.defaults().gemmSize();
+
+        @Option(names = "--seconds", description = "Seconds measured per phase (default ${DEFAULT-VALUE}).")
+        double seconds = PeakBenchmark.Settings.defaults().seconds();
+
+        @Option(names = "--threads", description = "PyTorch threads, as the teacher's inference.threads (default ${DEFAULT-VALUE}: one fewer than the cores).")
+        int threads = PeakBenchmark.Settings.defaults().threads();
+
+        @Override
+        Map<String, Object> measure() {
+            return PeakBenchmark.run(new PeakBenchmark.Settings(Architecture.parse(teacher), Architecture.parse(student),
+                    batchSize, gemmSize, seconds, threads));
         }
     }
 }
