@@ -25,7 +25,7 @@ public final class TeacherMetrics {
     public static final String STAGE = "kd.teacher.stage";
 
     /**
-     * Where the labelling pipeline spends its time, one timer each ({@value #STAGE} with tag {@code stage}), so that
+     * Where the labelling pipeline spends its time, one timer each ({@value TeacherMetrics#STAGE} with tag {@code stage}), so that
      * what is not inference shows up beside {@link #FORWARD}. Poll-thread stages and inference-thread stages overlap
      * in time; the inference thread's {@link #IDLE} says how long the teacher waited for work.
      */

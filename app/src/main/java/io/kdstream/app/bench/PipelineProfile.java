@@ -122,6 +122,17 @@ final class PipelineProfile {
         return out;
     }
 
+    /**
+     * The share of the windows' wall time the inference thread spent on batches (assemble, forward, encode). The
+     * {@code idle} stage cannot say this per window: it is recorded when the next batch starts, so a round's first
+     * batch carries the wait since the round before.
+     */
+    double inferenceBusyShare() {
+        double busy = stageNanos.get(TeacherMetrics.Stage.ASSEMBLE) + stageNanos.get(TeacherMetrics.Stage.FORWARD)
+                + stageNanos.get(TeacherMetrics.Stage.ENCODE);
+        return wallNanos == 0 ? 0 : round(busy / wallNanos);
+    }
+
     /** Cores busy on average over the windows: the JVM's CPU time over wall time. */
     double coresBusy() {
         long total = roleCpuNanos.values().stream().mapToLong(Long::longValue).sum();

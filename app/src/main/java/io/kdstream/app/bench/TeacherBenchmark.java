@@ -206,6 +206,7 @@ public final class TeacherBenchmark {
                 figures.put("stages_us_per_label", profile.stageMicrosPerLabel(measured));
                 figures.put("cpu_us_per_label", profile.cpuMicrosPerLabel(measured));
                 figures.put("cores_busy", profile.coresBusy());
+                figures.put("inference_busy_share", profile.inferenceBusyShare());
                 figures.put("raw_cpu_us_per_label", rawProfile.cpuMicrosPerLabel(measured));
                 figures.put("warmup_rounds", warmupRounds);
                 figures.put("jit_share_last_warmup", round(jitShare));
