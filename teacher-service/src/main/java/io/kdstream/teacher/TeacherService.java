@@ -118,7 +118,7 @@ public final class TeacherService implements AutoCloseable {
         loop = new LabellingLoop(consumer, producer, config.topics().traffic(), new TrafficDecoder(task),
                 labeller, new Batcher<TrafficRecord>(batchMax, TimeUnit.MILLISECONDS.toNanos(config.batchWaitMs())),
                 config.inflightMaxRecords(), Duration.ofMillis(config.commitIntervalMs()), inferenceThreadSetup(config.inferenceThreads()),
-                new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics.labels());
+                new ConsumerLag(registry, TeacherMetrics.SERVICE, config.topics().traffic()), metrics);
         thread = new Thread(loop, "kd-teacher-" + instanceId);
         thread.start();
         LOG.info("Teacher service {} labels {} -> {} with {} v{} for task {} on {} (T={}, batch<={}, wait {} ms)", instanceId,

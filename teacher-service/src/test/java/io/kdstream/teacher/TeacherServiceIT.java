@@ -132,6 +132,10 @@ class TeacherServiceIT {
             assertThat(service.labelsProduced()).isEqualTo(150);
             assertThat(registry.get(TeacherMetrics.LABELS).counter().count()).isEqualTo(150);
             assertThat(registry.get(TeacherMetrics.BATCH_SIZE).summary().totalAmount()).isEqualTo(150);
+            // and every stage of the pipeline was timed, on both threads
+            for (TeacherMetrics.Stage stage : TeacherMetrics.Stage.values()) {
+                assertThat(registry.get(TeacherMetrics.STAGE).tag("stage", stage.tag()).timer().count()).as(stage.tag()).isPositive();
+            }
             assertThat(registry.get("kd.dead.letters").tag("service", TeacherMetrics.SERVICE).tag("reason", TaskContract.MISMATCH)
                     .counter().count()).isEqualTo(2);
             Eventually.await("consumer lag back to 0", TIMEOUT,

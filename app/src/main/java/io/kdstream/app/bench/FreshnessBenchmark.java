@@ -18,10 +18,13 @@ import io.kdstream.core.data.FashionMnist;
 import io.kdstream.core.data.LabeledExample;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.task.TaskContract;
+import io.kdstream.gateway.GatewayMetrics;
+import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.TeacherConfig;
 import io.kdstream.trainer.TrainerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -56,7 +59,9 @@ public final class FreshnessBenchmark {
         List<long[]> servedAt = new ArrayList<>();
         long[] sentAt;
         long measuredFrom;
-        Map<Long, Long> eventTimeMax;
+        Map<Long, Published> published;
+        Map<String, Object> gate;
+        long trafficEnd;
         try (Pipeline pipeline = Pipeline.start(pipelineSettings)) {
             TimedSink sink = new TimedSink(new KafkaTrafficSink(Map.of("bootstrap.servers", pipeline.bootstrapServers()),
                     Topics.DEFAULT.traffic(), "kd-bench-freshness"), (int) (settings.rate() * (settings.duration().toSeconds() + 5)));
@@ -65,6 +70,7 @@ public final class FreshnessBenchmark {
                 long started = System.currentTimeMillis();
                 measuredFrom = started + settings.warmUp().toMillis();
                 long end = started + settings.duration().toMillis();
+                trafficEnd = end;
                 long lastVersion = -1;
                 boolean trafficStopped = false;
                 // Keep watching a little past the end of traffic, so the last events have a chance to be served.
@@ -82,21 +88,36 @@ public final class FreshnessBenchmark {
                 }
             }
             sentAt = sink.sentTimes();
-            eventTimeMax = eventTimeMaxByVersion(pipeline.bootstrapServers());
+            published = publishedCheckpoints(pipeline.bootstrapServers());
+            gate = gateFigures(pipeline.registry());
         }
-        return figures(settings, sentAt, measuredFrom, servedAt, eventTimeMax);
+        Map<String, Object> figures = figures(settings, sentAt, measuredFrom, trafficEnd, servedAt, published);
+        figures.putAll(gate);
+        return figures;
     }
 
-    static Map<String, Object> figures(Settings settings, long[] sentAt, long measuredFrom, List<long[]> servedAt,
-                                       Map<Long, Long> eventTimeMax) {
+    /** A checkpoint the trainer published: when, and the newest event time it trained on. */
+    record Published(long version, long createdMillis, long eventTimeMax) {
+    }
+
+    static Map<String, Object> figures(Settings settings, long[] sentAt, long measuredFrom, long trafficEnd,
+                                       List<long[]> servedAt, Map<Long, Published> published) {
         // Serving times in order, each with the newest event time its checkpoint trained on (never decreasing).
         TreeMap<Long, Long> servedByEventTime = new TreeMap<>();
+        java.util.Set<Long> servedVersions = new java.util.HashSet<>();
         for (long[] served : servedAt) {
-            Long newest = eventTimeMax.get(served[0]);
-            if (newest != null) {
-                servedByEventTime.putIfAbsent(newest, served[1]);
+            Published checkpoint = published.get(served[0]);
+            if (checkpoint != null) {
+                servedByEventTime.putIfAbsent(checkpoint.eventTimeMax(), served[1]);
+                servedVersions.add(checkpoint.version());
             }
         }
+        // Of the checkpoints published while measured traffic flowed, how many the gateway ever served: a checkpoint
+        // skipped (the gateway went straight to a newer one) or refused by the gate counts as not served.
+        List<Published> inWindow = published.values().stream()
+                .filter(checkpoint -> checkpoint.createdMillis() >= measuredFrom && checkpoint.createdMillis() <= trafficEnd)
+                .toList();
+        long servedInWindow = inWindow.stream().filter(checkpoint -> servedVersions.contains(checkpoint.version())).count();
         List<Double> freshness = new ArrayList<>();
         long unserved = 0;
         for (long sent : sentAt) {
@@ -117,11 +138,16 @@ public final class FreshnessBenchmark {
         out.put("duration_s", settings.duration().toSeconds());
         out.put("events_measured", sorted.length);
         out.put("events_unserved", unserved);
-        out.put("checkpoints_served", servedByEventTime.size());
+        out.put("checkpoints_published", inWindow.size());
+        out.put("checkpoints_served", servedInWindow);
+        out.put("served_share", inWindow.isEmpty() ? null : Math.round(1000.0 * servedInWindow / inWindow.size()) / 1000.0);
         out.put("p50_s", percentile(sorted, 0.50));
         out.put("p99_s", percentile(sorted, 0.99));
         out.put("max_s", sorted.length == 0 ? null : sorted[sorted.length - 1]);
-        out.put("goal_p50_s", 10.0);
+        out.put("longest_gap_between_served_s", longestGap(servedAt, measuredFrom, trafficEnd));
+        out.put("goal_p50_s", 2.0);
+        out.put("goal_p99_s", 10.0);
+        out.put("goal_served_share", 0.9);
         return out;
     }
 
@@ -132,18 +158,46 @@ public final class FreshnessBenchmark {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
     }
 
-    private static Map<Long, Long> eventTimeMaxByVersion(String bootstrap) {
-        Map<Long, Long> newest = new TreeMap<>();
+    /** The gateway's gate decisions by outcome and reason, and how long gating took: what can hold a checkpoint back. */
+    private static Map<String, Object> gateFigures(MeterRegistry registry) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Long> decisions = new TreeMap<>();
+        registry.find(GatewayMetrics.GATE_DECISIONS).counters().forEach(counter -> decisions.merge(
+                counter.getId().getTag("outcome") + "/" + counter.getId().getTag("reason"), (long) counter.count(), Long::sum));
+        out.put("gate_decisions", decisions);
+        double maxSeconds = registry.find(GatewayMetrics.GATE_DURATION).timers().stream()
+                .mapToDouble(timer -> timer.max(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0).max().orElse(0);
+        out.put("gate_max_s", maxSeconds);
+        return out;
+    }
+
+    /** The longest stretch, in seconds, between two changes of the served version while measured traffic flowed. */
+    static double longestGap(List<long[]> servedAt, long from, long to) {
+        long previous = from;
+        long longest = 0;
+        for (long[] served : servedAt) {
+            if (served[1] < from || served[1] > to) {
+                continue;
+            }
+            longest = Math.max(longest, served[1] - previous);
+            previous = served[1];
+        }
+        return Math.max(longest, to - previous) / 1000.0;
+    }
+
+    private static Map<Long, Published> publishedCheckpoints(String bootstrap) {
+        Map<Long, Published> published = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> record : BenchStreams.readCheckpointTopic(bootstrap, "kd-bench-freshness-checkpoints")) {
             CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
             if (key.getChunk() == -1 && record.value() != null) {
-                Long eventTime = Codecs.CHECKPOINT.decode(record.value()).getLineage().getEventTimeMax();
+                Checkpoint checkpoint = Codecs.CHECKPOINT.decode(record.value());
+                Long eventTime = checkpoint.getLineage().getEventTimeMax();
                 if (eventTime != null) {
-                    newest.put(key.getVersion(), eventTime);
+                    published.put(key.getVersion(), new Published(key.getVersion(), checkpoint.getCreatedTime().toEpochMilli(), eventTime));
                 }
             }
         }
-        return newest;
+        return published;
     }
 
     /** Remembers when each event was handed on; replay stamps events with the time it sends them. */

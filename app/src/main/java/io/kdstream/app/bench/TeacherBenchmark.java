@@ -65,7 +65,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>latency</b>: events sent at half the slower of the two rates; each one's time from send to its soft label
  *       arriving at the read_committed consumer gives p50 and p99.</li>
  * </ul>
- * Raw and pipeline run in alternating rounds, so that both see the same mix of other load on a shared machine.
+ * Raw and pipeline run in alternating rounds, so that both see the same mix of other load on a shared machine; each
+ * round gives a ratio (pipeline rate over raw rate) and the figure is their median. The broker runs in both phases and
+ * is idle during raw: the pipeline's Kafka work (broker, producer, consumer) is what it costs, and it gets the cores
+ * the teacher's one inference thread leaves free, as in a deployment. The service's stage timers say where the
+ * pipeline's time went ({@code stages_us_per_label}), and CPU time per label by thread role
+ * ({@code cpu_us_per_label}) what it cost, in a form that survives other load (see {@link PipelineProfile}).
  */
 public final class TeacherBenchmark {
 
@@ -75,6 +80,11 @@ public final class TeacherBenchmark {
     /** The pipeline rate is taken between the 10th and 90th percent of each round's labels: steady state. */
     private static final double STEADY_FROM = 0.1;
     private static final double STEADY_SHARE = 0.8;
+    /** Warm-up ends once the JIT compiler's time during a round falls below this share of the round's wall time. */
+    private static final double JIT_QUIET_SHARE = 0.05;
+    private static final int WARMUP_ROUNDS_MAX = 12;
+    /** Raw teacher work per round when the round size is automatic. */
+    static final int ROUND_SECONDS = 4;
 
     private TeacherBenchmark() {
     }
@@ -82,7 +92,9 @@ public final class TeacherBenchmark {
     /**
      * What to measure.
      *
-     * @param examples     events labelled by each of raw and pipeline, over all rounds
+     * @param examples     events labelled by each of raw and pipeline, over all rounds; 0 sizes each round to about
+     *                     {@value #ROUND_SECONDS} s of the teacher's raw work, so that the fixed costs of a round (the
+     *                     last commit, the reader's fetch) weigh the same on fast and slow machines
      * @param batchSize    the teacher's batch (the service's batch.max)
      * @param teacherDir   a trained teacher's folder, or null to use {@code architecture}
      * @param architecture used when {@code teacherDir} is null: an untrained model of this spec (speed does not
@@ -96,12 +108,12 @@ public final class TeacherBenchmark {
                            String device, Map<String, String> overrides) {
 
         public static Settings defaults() {
-            return new Settings(10_000, 64, null, null, 2, 4, "auto", Map.of());
+            return new Settings(0, 64, null, null, 2, 5, "auto", Map.of());
         }
 
         public Settings {
-            if (batchSize < 1 || rounds < 1 || examples < batchSize * rounds) {
-                throw new IllegalArgumentException("need batch size >= 1, rounds >= 1 and examples >= batch size x rounds, but got "
+            if (batchSize < 1 || rounds < 1 || examples != 0 && examples < batchSize * rounds) {
+                throw new IllegalArgumentException("need batch size >= 1, rounds >= 1 and examples 0 (auto) or >= batch size x rounds, but got "
                         + examples + " examples, batch " + batchSize + ", " + rounds + " rounds");
             }
             overrides = Map.copyOf(overrides);
@@ -121,7 +133,7 @@ public final class TeacherBenchmark {
     private static LinkedHashMap<String, Object> run(Settings settings, Path teacherDir) {
         LabeledImages images = FashionMnist.load(FashionMnist.Split.TEST);
         Device device = Devices.choose(settings.device(), "benchmark teacher");
-        ExecutorService rawThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-raw"));
+        ExecutorService rawThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, PipelineProfile.RAW_THREAD));
         LinkedHashMap<String, Object> figures = new LinkedHashMap<>();
         try (Teacher teacher = Teachers.fromStore(new TeacherStore(teacherDir), device);
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.startTemporary()) {
@@ -131,29 +143,53 @@ public final class TeacherBenchmark {
             TeacherConfig config = new TeacherConfig(serviceSettings(settings, teacherDir, kafka.bootstrapServers()));
             int threads = config.inferenceThreads();
             rawThread.submit(TeacherService.inferenceThreadSetup(threads));
-            try (TeacherService service = new TeacherService(config, new SimpleMeterRegistry());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (TeacherService service = new TeacherService(config, registry);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(trafficProducerSettings(clientBase, settings), "bench-traffic"));
                  LabelReader labels = new LabelReader(clientBase, topics.softLabels())) {
                 service.start();
-                int warmup = Math.max(settings.batchSize() * 10, 500);
-                onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), warmup));
-                send(producer, topics, images, "warmup", warmup, 0, null);
-                labels.awaitCount(warmup);
-                long expected = warmup;
-
-                int perRound = settings.examples() / settings.rounds();
+                int probe = Math.max(settings.batchSize() * 10, 500);
+                long probeNanos = onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), probe));
+                int perRound = settings.examples() > 0 ? settings.examples() / settings.rounds()
+                        : autoRoundSize(probe / (probeNanos / 1e9), settings.batchSize());
+                // Rounds of both phases until the JIT is quiet: a minute into a run the compiler threads still took
+                // more CPU than the broker (the broker's code is large), and the first rounds ran at half the ratio.
+                long expected = 0;
+                int warmupRounds = 0;
+                double jitShare;
+                do {
+                    PipelineProfile warming = new PipelineProfile(registry);
+                    warming.begin();
+                    onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    send(producer, topics, images, "warmup" + warmupRounds, perRound, 0, null);
+                    expected += perRound;
+                    labels.awaitCount(expected);
+                    warming.end();
+                    jitShare = warming.jitShare();
+                    warmupRounds++;
+                } while (jitShare > JIT_QUIET_SHARE && warmupRounds < WARMUP_ROUNDS_MAX);
                 long rawNanos = 0;
                 long steadyNanos = 0;
                 long drainNanos = 0;
+                List<Double> roundRatios = new ArrayList<>();
+                PipelineProfile profile = new PipelineProfile(registry);
+                PipelineProfile rawProfile = new PipelineProfile(registry);
                 for (int round = 0; round < settings.rounds(); round++) {
-                    rawNanos += onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    rawProfile.begin();
+                    long roundRaw = onThread(rawThread, () -> rawNanos(teacher, images, settings.batchSize(), perRound));
+                    rawProfile.end();
                     long from = expected;
                     long started = System.nanoTime();
+                    profile.begin();
                     send(producer, topics, images, "run" + round, perRound, 0, null);
                     expected += perRound;
                     long[] steady = labels.awaitSteadyWindow(from, perRound);
                     steadyNanos += steady[1] - steady[0];
-                    drainNanos += labels.awaitCount(expected) - started;
+                    long roundDrain = labels.awaitCount(expected) - started;
+                    profile.end();
+                    rawNanos += roundRaw;
+                    drainNanos += roundDrain;
+                    roundRatios.add(round((double) roundRaw / roundDrain));
                 }
                 long measured = (long) perRound * settings.rounds();
                 double raw = measured / (rawNanos / 1e9);
@@ -162,10 +198,23 @@ public final class TeacherBenchmark {
                 figures.put("teacher_version", teacher.version());
                 figures.put("raw_per_s", round(raw));
                 figures.put("pipeline_per_s", round(pipeline));
-                figures.put("ratio", round(pipeline / raw));
+                figures.put("ratio", round(median(roundRatios)));
+                figures.put("ratio_min", round(roundRatios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN)));
+                figures.put("round_ratios", roundRatios);
+                figures.put("ratio_overall", round(pipeline / raw));
                 figures.put("pipeline_steady_per_s", round(STEADY_SHARE * measured / (steadyNanos / 1e9)));
+                figures.put("raw_us_per_label", round(rawNanos / 1e3 / measured));
+                figures.put("pipeline_us_per_label", round(drainNanos / 1e3 / measured));
+                figures.put("stages_us_per_label", profile.stageMicrosPerLabel(measured));
+                figures.put("cpu_us_per_label", profile.cpuMicrosPerLabel(measured));
+                figures.put("cores_busy", profile.coresBusy());
+                figures.put("inference_busy_share", profile.inferenceBusyShare());
+                figures.put("raw_cpu_us_per_label", rawProfile.cpuMicrosPerLabel(measured));
+                figures.put("warmup_rounds", warmupRounds);
+                figures.put("jit_share_last_warmup", round(jitShare));
+                figures.put("jit_share_measured", profile.jitShare());
 
-                int latencyEvents = Math.max(settings.examples() / 4, 200);
+                int latencyEvents = Math.max(perRound * settings.rounds() / 4, 200);
                 // Half of what the slower stage managed, so latency measures the pipeline, not a queue.
                 double rate = Math.min(pipeline, raw) / 2;
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -177,7 +226,8 @@ public final class TeacherBenchmark {
                 figures.put("p50_ms", round(percentile(latencies, 0.50)));
                 figures.put("p99_ms", round(percentile(latencies, 0.99)));
                 figures.put("batch_size", settings.batchSize());
-                figures.put("examples", settings.examples());
+                figures.put("examples", perRound * settings.rounds());
+                figures.put("examples_per_round", perRound);
                 figures.put("rounds", settings.rounds());
                 figures.put("latency_rate_per_s", round(rate));
                 figures.put("labels_produced", service.labelsProduced());
@@ -191,6 +241,12 @@ public final class TeacherBenchmark {
             rawThread.shutdownNow();
         }
         return figures;
+    }
+
+    /** Events per round: about {@value #ROUND_SECONDS} s of raw work, whole batches, between 1,000 and 50,000. */
+    static int autoRoundSize(double rawPerSecond, int batch) {
+        long events = Math.round(rawPerSecond * ROUND_SECONDS / batch) * batch;
+        return (int) Math.max(Math.min(events, 50_000), Math.max(1_000, batch));
     }
 
     /** Nanoseconds the teacher alone takes for {@code examples} examples (whole batches) already in memory as floats. */
@@ -212,13 +268,18 @@ public final class TeacherBenchmark {
     }
 
     private static long onThread(ExecutorService thread, Callable<Long> task) {
+        return onThread(thread, task, "the teacher failed during the raw phase");
+    }
+
+    /** Runs {@code task} on {@code thread} (set up like the service's inference thread) and waits for its result. */
+    static <T> T onThread(ExecutorService thread, Callable<T> task, String failure) {
         try {
             return thread.submit(task).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("benchmark interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the teacher failed during the raw phase: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(failure + ": " + e.getCause(), e.getCause());
         }
     }
 
@@ -386,6 +447,13 @@ public final class TeacherBenchmark {
                 Instant.now().toString(), 0, sha256), weights);
         LOG.info("Benchmarking an untrained {} (speed does not depend on the weights)", architecture);
         return dir;
+    }
+
+    /** The middle value (the mean of the two middle ones for an even count). */
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static double percentile(double[] sorted, double quantile) {

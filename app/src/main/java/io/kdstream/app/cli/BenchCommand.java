@@ -14,10 +14,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdstream.app.bench.FreshnessBenchmark;
 import io.kdstream.app.bench.GatesBenchmark;
 import io.kdstream.app.bench.GatewayBenchmark;
+import io.kdstream.app.bench.PeakBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
 import io.kdstream.app.bench.TeacherBenchmark;
 import io.kdstream.app.bench.TrainerBenchmark;
 import io.kdstream.app.data.ShippedTeachers;
+import io.kdstream.core.model.Architecture;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.teacher.model.TeacherStore;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that measure a ratio against the limit in the same run.",
         subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class,
-                BenchCommand.Gates.class})
+                BenchCommand.Gates.class, BenchCommand.Peak.class})
 public final class BenchCommand {
 
     /** The trained teacher in {@code dir}, or in the default folder, where the Fashion-MNIST teacher kd ships is installed when none is. */
@@ -77,11 +79,14 @@ public final class BenchCommand {
     @Command(name = "teacher", mixinStandardHelpOptions = true,
             description = "Raw teacher inference on in-memory batches (the limit) against labelling through an embedded broker, with latencies.")
     static final class Teacher extends Benchmark {
-        @Option(names = "--examples", defaultValue = "10000", description = "Events labelled by each of raw and pipeline, over all rounds (default ${DEFAULT-VALUE}).")
+        @Option(names = "--examples", defaultValue = "0", description = "Events labelled by each of raw and pipeline, over all rounds; 0 sizes each round to about 4 s of raw teacher work (default ${DEFAULT-VALUE}).")
         int examples;
 
         @Option(names = "--batch-size", defaultValue = "64", description = "The teacher's batch (default ${DEFAULT-VALUE}).")
         int batchSize;
+
+        @Option(names = "--rounds", description = "Alternating raw and pipeline rounds; the ratio is their median (default ${DEFAULT-VALUE}).")
+        int rounds = TeacherBenchmark.Settings.defaults().rounds();
 
         @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher).")
         Path teacherDir;
@@ -96,7 +101,7 @@ public final class BenchCommand {
         Map<String, Object> measure() throws IOException, InterruptedException {
             TeacherBenchmark.Settings defaults = TeacherBenchmark.Settings.defaults();
             return TeacherBenchmark.run(new TeacherBenchmark.Settings(examples, batchSize, teacherDir,
-                    defaults.architecture(), defaults.partitions(), defaults.rounds(), device, settings));
+                    defaults.architecture(), defaults.partitions(), rounds, device, settings));
         }
     }
 
@@ -253,6 +258,34 @@ public final class BenchCommand {
                 figures.putAll(GatesBenchmark.run(settings, teacher));
                 return figures;
             }
+        }
+    }
+
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = "This CPU's fp32 GEMM rate through DJL (the limit) against the teacher's forward pass and the trainer's step, in FLOP/s.")
+    static final class Peak extends Benchmark {
+        @Option(names = "--teacher", description = "Teacher architecture (default ${DEFAULT-VALUE}).")
+        String teacher = PeakBenchmark.Settings.defaults().teacher().spec();
+
+        @Option(names = "--student", description = "Student architecture (default ${DEFAULT-VALUE}).")
+        String student = PeakBenchmark.Settings.defaults().student().spec();
+
+        @Option(names = "--batch-size", description = "Examples per teacher call and trainer step (default ${DEFAULT-VALUE}).")
+        int batchSize = PeakBenchmark.Settings.defaults().batch();
+
+        @Option(names = "--gemm-size", description = "Side of the square matrices of the GEMM limit (default ${DEFAULT-VALUE}).")
+        int gemmSize = PeakBenchmark.Settings.defaults().gemmSize();
+
+        @Option(names = "--seconds", description = "Seconds measured per phase (default ${DEFAULT-VALUE}).")
+        double seconds = PeakBenchmark.Settings.defaults().seconds();
+
+        @Option(names = "--threads", description = "PyTorch threads, as the teacher's inference.threads (default ${DEFAULT-VALUE}: one fewer than the cores).")
+        int threads = PeakBenchmark.Settings.defaults().threads();
+
+        @Override
+        Map<String, Object> measure() {
+            return PeakBenchmark.run(new PeakBenchmark.Settings(Architecture.parse(teacher), Architecture.parse(student),
+                    batchSize, gemmSize, seconds, threads));
         }
     }
 }

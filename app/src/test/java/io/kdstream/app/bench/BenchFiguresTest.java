@@ -122,4 +122,51 @@ class BenchFiguresTest {
             return Classifier.fromWeights(architecture, learner.weights(), Device.cpu());
         }
     }
+
+    @Test
+    void shouldTakeTheMedianOfTheTeacherRoundsRatios() {
+        assertThat(TeacherBenchmark.median(List.of(0.9, 0.5, 1.1, 0.95, 0.7))).isEqualTo(0.9);
+        assertThat(TeacherBenchmark.median(List.of(0.8, 0.6, 1.0, 0.9))).isCloseTo(0.85, within(1e-12));
+    }
+
+    @Test
+    void shouldSizeTeacherRoundsToSecondsOfRawWorkInWholeBatches() {
+        // 2,000 labels/s for 4 s in batches of 64: 125 batches
+        assertThat(TeacherBenchmark.autoRoundSize(2_000, 64)).isEqualTo(8_000);
+        // a slow teacher still gets enough events per round, a fast one no more than 50,000
+        assertThat(TeacherBenchmark.autoRoundSize(10, 64)).isEqualTo(1_000);
+        assertThat(TeacherBenchmark.autoRoundSize(1e6, 64)).isEqualTo(50_000);
+    }
+
+    @Test
+    void shouldTellThePipelineThreadsApartByName() {
+        assertThat(PipelineProfile.role("kd-teacher-inference")).isEqualTo("inference");
+        assertThat(PipelineProfile.role("bench-raw")).isEqualTo("inference");
+        assertThat(PipelineProfile.role("kd-teacher-3f2a1b0c")).isEqualTo("poll");
+        assertThat(PipelineProfile.role("kafka-producer-network-thread | kd-teacher-3f2a1b0c-producer")).isEqualTo("producer_io");
+        assertThat(PipelineProfile.role("kafka-producer-network-thread | bench-traffic")).isEqualTo("bench_clients");
+        assertThat(PipelineProfile.role("bench-label-reader")).isEqualTo("bench_clients");
+        assertThat(PipelineProfile.role("data-plane-kafka-request-handler-3")).isEqualTo("broker");
+    }
+
+    @Test
+    void shouldCountTheShareOfPublishedCheckpointsServedAndTheLongestGap() {
+        // given checkpoints 1..4 published at 10, 12, 14 and 16 s, trained on events up to 9, 11, 13 and 15 s,
+        // of which the gateway served 1 at 10.5 s and 4 at 17 s (2 and 3 were skipped or refused)
+        java.util.Map<Long, FreshnessBenchmark.Published> published = new java.util.TreeMap<>();
+        for (long v = 1; v <= 4; v++) {
+            published.put(v, new FreshnessBenchmark.Published(v, 8_000 + 2_000 * v, 7_000 + 2_000 * v));
+        }
+        List<long[]> served = List.of(new long[]{1, 10_500}, new long[]{4, 17_000});
+        FreshnessBenchmark.Settings settings = new FreshnessBenchmark.Settings(folder, java.time.Duration.ofSeconds(10),
+                java.time.Duration.ZERO, 1, java.time.Duration.ofSeconds(2));
+
+        // when events sent at 8.5 s and 12 s are measured from 8 s, traffic ending at 18 s
+        Map<String, Object> figures = FreshnessBenchmark.figures(settings, new long[]{8_500, 12_000}, 8_000, 18_000, served, published);
+
+        // then two of four checkpoints were served; the first event waited 2 s, the second 5 s; 6.5 s passed between swaps
+        assertThat(figures).containsEntry("checkpoints_published", 4).containsEntry("checkpoints_served", 2L)
+                .containsEntry("served_share", 0.5).containsEntry("p50_s", 2.0).containsEntry("max_s", 5.0)
+                .containsEntry("longest_gap_between_served_s", 6.5);
+    }
 }

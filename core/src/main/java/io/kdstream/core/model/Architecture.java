@@ -199,6 +199,30 @@ public record Architecture(String kind, int[] layers, int channels, int height, 
         return count;
     }
 
+    /**
+     * Floating-point operations of one example's forward pass, counting a multiply-add as two: the convolutions and
+     * linear layers only (batch norm, ReLU, pooling and softmax add well under 1 %). A training step costs about three
+     * times this: the forward pass, then the gradients of each layer's input and of its weights.
+     */
+    public long forwardFlops() {
+        long macs = 0;
+        if (kind.equals("mlp")) {
+            for (int i = 1; i < layers.length; i++) {
+                macs += (long) layers[i - 1] * layers[i];
+            }
+            return 2 * macs;
+        }
+        int c1 = layers[0];
+        int c2 = layers[1];
+        int hidden = layers[2];
+        // 3x3 convolutions with padding 1 keep each side; each 2x2 pool halves it.
+        macs += 9L * channels * c1 * height * width;
+        macs += 9L * c1 * c2 * (height / 2) * (width / 2);
+        macs += (long) c2 * (height / 4) * (width / 4) * hidden;
+        macs += (long) hidden * classes();
+        return 2 * macs;
+    }
+
     /** A fresh, uninitialised block for this architecture that outputs logits. */
     public Block newBlock() {
         SequentialBlock block = new SequentialBlock();

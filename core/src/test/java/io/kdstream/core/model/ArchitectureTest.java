@@ -108,4 +108,13 @@ class ArchitectureTest {
         assertThatThrownBy(() -> Architecture.FASHION_STUDENT.requireFits(BuiltInTasks.TABULAR_RBF))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldCountTheForwardFlopsOfEachLayerAsTwoPerMultiplyAdd() {
+        // 784x96 + 96x10 multiply-adds
+        assertThat(Architecture.parse("mlp:784-96-10").forwardFlops()).isEqualTo(2L * (784 * 96 + 96 * 10));
+        // conv 1->32 at 28x28, conv 32->64 at 14x14, 64x7x7 -> 256, 256 -> 10
+        long macs = 9L * 32 * 28 * 28 + 9L * 32 * 64 * 14 * 14 + 64L * 7 * 7 * 256 + 256L * 10;
+        assertThat(Architecture.FASHION_TEACHER.forwardFlops()).isEqualTo(2 * macs).isEqualTo(9_287_680L);
+    }
 }

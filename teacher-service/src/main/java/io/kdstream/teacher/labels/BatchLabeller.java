@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.teacher.TeacherMetrics;
+import io.kdstream.teacher.TeacherMetrics.Stage;
 import io.kdstream.teacher.model.Teacher;
 import io.kdstream.teacher.traffic.TrafficRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,6 +54,7 @@ public final class BatchLabeller {
             }
         }
         float[] probabilities = examples.isEmpty() ? new float[0] : run(examples);
+        long encodeStarted = System.nanoTime();
         Instant labelledAt = Instant.now();
         int classes = teacher.classes();
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(batch.size());
@@ -81,17 +84,25 @@ public final class BatchLabeller {
             out.add(new ProducerRecord<>(softLabelTopic, key, value));
             labels++;
         }
+        metrics.stage(Stage.ENCODE).record(System.nanoTime() - encodeStarted, TimeUnit.NANOSECONDS);
         return new Output(out, labels);
     }
 
     private float[] run(List<TrafficRecord.Example> examples) {
+        long started = System.nanoTime();
         int size = teacher.inputSize();
         float[] inputs = new float[examples.size() * size];
         for (int i = 0; i < examples.size(); i++) {
             System.arraycopy(examples.get(i).inputs(), 0, inputs, i * size, size);
         }
         metrics.batchSize().record(examples.size());
-        return metrics.inference().record(() -> teacher.probabilities(inputs, examples.size(), temperature));
+        long forwardStarted = System.nanoTime();
+        metrics.stage(Stage.ASSEMBLE).record(forwardStarted - started, TimeUnit.NANOSECONDS);
+        float[] probabilities = teacher.probabilities(inputs, examples.size(), temperature);
+        long forward = System.nanoTime() - forwardStarted;
+        metrics.inference().record(forward, TimeUnit.NANOSECONDS);
+        metrics.stage(Stage.FORWARD).record(forward, TimeUnit.NANOSECONDS);
+        return probabilities;
     }
 
     private static int firstNonFinite(float[] values, int offset, int length) {

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.kdstream.core.kafka.ConsumerLag;
 import io.kdstream.core.kafka.TransactionErrors;
+import io.kdstream.teacher.TeacherMetrics;
+import io.kdstream.teacher.TeacherMetrics.Stage;
 import io.kdstream.teacher.labels.BatchLabeller;
 import io.kdstream.teacher.traffic.TrafficDecoder;
 import io.kdstream.teacher.traffic.TrafficRecord;
-import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,8 +64,10 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
     private final int inflightMax;
     private final long commitIntervalNanos;
     private final ConsumerLag lag;
-    private final Counter labelsCounter;
+    private final TeacherMetrics metrics;
     private final ExecutorService inference;
+    /** When the inference thread finished its last batch, for {@link Stage#IDLE}; inference thread only. */
+    private long inferenceFreeSinceNanos;
 
     /** Records read and not yet handed to the producer (or dropped). */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -92,7 +95,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
 
     public LabellingLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, String trafficTopic,
                          TrafficDecoder decoder, BatchLabeller labeller, Batcher<TrafficRecord> batcher, int inflightMax,
-                         Duration commitInterval, Runnable inferenceThreadSetup, ConsumerLag lag, Counter labelsCounter) {
+                         Duration commitInterval, Runnable inferenceThreadSetup, ConsumerLag lag, TeacherMetrics metrics) {
         this.consumer = consumer;
         this.producer = producer;
         this.trafficTopic = trafficTopic;
@@ -102,13 +105,16 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         this.inflightMax = inflightMax;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.lag = lag;
-        this.labelsCounter = labelsCounter;
+        this.metrics = metrics;
         this.inference = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "kd-teacher-inference");
             thread.setDaemon(true);
             return thread;
         });
-        inference.execute(inferenceThreadSetup);
+        inference.execute(() -> {
+            inferenceThreadSetup.run();
+            inferenceFreeSinceNanos = System.nanoTime();
+        });
     }
 
     /** Soft labels in committed transactions so far. */
@@ -159,13 +165,11 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             while (running) {
                 recoverIfFailed();
                 applyBackpressure();
+                long pollStarted = System.nanoTime();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos()));
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    inFlight.incrementAndGet();
-                    if (batcher.add(decoder.decodeOrReject(record), System.nanoTime())) {
-                        submit();
-                    }
-                }
+                long decodeStarted = System.nanoTime();
+                metrics.stage(Stage.POLL).record(decodeStarted - pollStarted, TimeUnit.NANOSECONDS);
+                decodeAndBatch(records, decodeStarted);
                 if (batcher.isDue(System.nanoTime())) {
                     submit();
                 }
@@ -188,6 +192,27 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         } finally {
             shutDown();
         }
+    }
+
+    /** Decodes each record into the open batch, handing every full batch to the teacher; times decoding alone. */
+    private void decodeAndBatch(ConsumerRecords<byte[], byte[]> records, long startedNanos) {
+        if (records.isEmpty()) {
+            return;
+        }
+        long decodingNanos = 0;
+        long from = startedNanos;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            inFlight.incrementAndGet();
+            TrafficRecord decoded = decoder.decodeOrReject(record);
+            long now = System.nanoTime();
+            decodingNanos += now - from;
+            if (batcher.add(decoded, now)) {
+                submit();
+                now = System.nanoTime();
+            }
+            from = now;
+        }
+        metrics.stage(Stage.DECODE).record(decodingNanos, TimeUnit.NANOSECONDS);
     }
 
     private long pollTimeoutNanos() {
@@ -215,10 +240,13 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         List<TrafficRecord> batch = batcher.take();
         long batchGeneration = generation;
         inference.execute(() -> {
+            metrics.stage(Stage.IDLE).record(System.nanoTime() - inferenceFreeSinceNanos, TimeUnit.NANOSECONDS);
             try {
                 labelled.add(new Labelled(batch, batchGeneration, labeller.label(batch), null));
             } catch (Error | RuntimeException e) {
                 labelled.add(new Labelled(batch, batchGeneration, null, new TeacherCallException(e)));
+            } finally {
+                inferenceFreeSinceNanos = System.nanoTime();
             }
         });
     }
@@ -247,6 +275,7 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
                 failure = next.error();
                 continue;
             }
+            long started = System.nanoTime();
             try {
                 if (!open) {
                     producer.beginTransaction();
@@ -259,6 +288,8 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
             } catch (KafkaException e) {
                 failure = e;
                 continue;
+            } finally {
+                metrics.stage(Stage.PRODUCE).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
             for (TrafficRecord record : next.batch()) {
                 ConsumerRecord<byte[], byte[]> source = record.source();
@@ -277,18 +308,21 @@ public final class LabellingLoop implements Runnable, ConsumerRebalanceListener 
         if (!open || failure != null) {
             return;
         }
+        long started = System.nanoTime();
         try {
             producer.sendOffsetsToTransaction(new HashMap<>(uncommitted), consumer.groupMetadata());
             commitTransaction();
         } catch (KafkaException e) {
             failure = e;
             return;
+        } finally {
+            metrics.stage(Stage.COMMIT).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
         open = false;
         uncommitted.forEach((partition, offset) -> committed.put(partition, offset.offset()));
         uncommitted.clear();
         labelsCommitted.addAndGet(uncommittedLabels);
-        labelsCounter.increment(uncommittedLabels);
+        metrics.labels().increment(uncommittedLabels);
         uncommittedLabels = 0;
     }
 

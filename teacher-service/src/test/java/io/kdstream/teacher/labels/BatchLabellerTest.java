@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.task.TaskContract;
@@ -84,6 +85,37 @@ class BatchLabellerTest {
         assertThat(registry.get(TeacherMetrics.INFERENCE).timer().count()).isEqualTo(1);
         assertThat(registry.get(TeacherMetrics.NONFINITE).counter().count()).isEqualTo(1);
         assertThat(registry.get("kd.dead.letters").tag("reason", "undecodable").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTimeAssemblyForwardAndEncodingAsStagesOfTheirOwn() {
+        // given a teacher that takes 30 ms per call
+        FakeTeacher slow = new FakeTeacher("slow", task, (inputs, batch) -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new float[batch * 2];
+        });
+        BatchLabeller labeller = new BatchLabeller(slow, new SoftLabeller("slow", "v1", List.of(), 2f, 2, 0), 2f,
+                "labels", new DeadLetters("teacher-service", "dead", registry), metrics);
+
+        // when a batch of two is labelled
+        labeller.label(List.of(
+                decoder.decode(record("r-0", event("r-0", Tensors.uint8(new byte[4], 1, 2, 2)))),
+                decoder.decode(record("r-1", event("r-1", Tensors.uint8(new byte[4], 1, 2, 2))))));
+
+        // then the forward stage holds the teacher's 30 ms, and assembly and encoding were timed once each, apart from it
+        assertThat(stage(TeacherMetrics.Stage.FORWARD).totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(30);
+        assertThat(stage(TeacherMetrics.Stage.ASSEMBLE).count()).isEqualTo(1);
+        assertThat(stage(TeacherMetrics.Stage.ENCODE).count()).isEqualTo(1);
+        assertThat(stage(TeacherMetrics.Stage.ENCODE).totalTime(TimeUnit.MILLISECONDS)).isLessThan(30);
+        assertThat(stage(TeacherMetrics.Stage.ASSEMBLE).totalTime(TimeUnit.MILLISECONDS)).isLessThan(30);
+    }
+
+    private io.micrometer.core.instrument.Timer stage(TeacherMetrics.Stage stage) {
+        return registry.get(TeacherMetrics.STAGE).tag("stage", stage.tag()).timer();
     }
 
     @Test
