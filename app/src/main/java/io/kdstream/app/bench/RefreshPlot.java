@@ -18,6 +18,9 @@ final class RefreshPlot {
     }
 
     static void write(Path file, String title, List<RefreshFigures.Sample> samples, long driftMs, List<Long> alertsMs) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no agreement was measured, so there is nothing to plot in " + file);
+        }
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
                 .xAxisTitle("seconds since the drift began").yAxisTitle("agreement with the teacher").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);

@@ -1,6 +1,7 @@
 package io.kdstream.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
@@ -70,6 +71,15 @@ class RefreshFiguresTest {
 
         byte[] bytes = Files.readAllBytes(file);
         assertThat(bytes).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void shouldRefuseToPlotARunWithoutMeasurements() {
+        Path file = folder.resolve("empty.png");
+
+        assertThatThrownBy(() -> RefreshPlot.write(file, "refresh", List.of(), DRIFT, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no agreement was measured");
+        assertThat(file).doesNotExist();
     }
 
     private static RefreshFigures.Sample sample(int secondsFromDrift, double continuous, double frozen) {
