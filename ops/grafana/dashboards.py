@@ -35,10 +35,11 @@ AGREEMENT_FLOOR = (0.85, "KdAgreementLow")
 KL_CEILING = (0.5, "KdKlHigh")
 CLASS_AGREEMENT_FLOOR = (0.6, "KdClassAgreementLow")
 PSI_CEILING = (0.25, "KdTrafficDrift")
+INPUT_PSI_CEILING = (0.25, "KdInputDrift")
 CHECKPOINT_AGE_LIMIT = (600, "KdCheckpointStale")
 LAG_LIMIT = (1000, "KdTrainerLagGrowing")
 ERROR_RATIO_LIMIT = (0.05, "KdGatewayErrors")
-THRESHOLDS = [AGREEMENT_FLOOR, KL_CEILING, CLASS_AGREEMENT_FLOOR, PSI_CEILING, CHECKPOINT_AGE_LIMIT, LAG_LIMIT, ERROR_RATIO_LIMIT]
+THRESHOLDS = [AGREEMENT_FLOOR, KL_CEILING, CLASS_AGREEMENT_FLOOR, PSI_CEILING, INPUT_PSI_CEILING, CHECKPOINT_AGE_LIMIT, LAG_LIMIT, ERROR_RATIO_LIMIT]
 
 GREEN, ORANGE, RED, BLUE = "green", "orange", "red", "blue"
 
@@ -350,6 +351,14 @@ def quality():
                        "distributions: bounded, symmetric, less sensitive to rare classes than PSI.", [
                 ("max by (distribution) (kd_monitor_drift_js)", "{{distribution}}"),
             ], "none"),
+            timeseries(17, "Input drift (PSI by feature)", "Population stability index of each input "
+                       "feature (vector tasks: the contract's features; images: brightness, contrast, "
+                       "sharpness and 4x4 block means), current window against the reference; only the most "
+                       "drifted features are shown, and the largest of all. The dashed line is the "
+                       "KdInputDrift ceiling.", [
+                ("max(kd_monitor_input_drift_psi_max)", "largest"),
+                (or_zero("max by (feature) (kd_monitor_input_drift_psi)", feature="none"), "{{feature}}"),
+            ], "none", thresholds=high_is_bad(INPUT_PSI_CEILING)),
             timeseries(13, "Teacher entropy", "Mean entropy of the teacher's labels. Rising entropy: the "
                        "teacher is less sure, often because inputs left its training distribution.", [
                 ("max(kd_monitor_teacher_entropy)", "entropy"),

@@ -7,7 +7,9 @@ import java.util.Map;
 
 import io.kdstream.core.config.ServiceConfig;
 import io.kdstream.core.config.TaskSetting;
+import io.kdstream.core.drift.InputFeatures;
 import io.kdstream.core.task.TaskContract;
+import io.kdstream.monitor.drift.DriftWindows;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -34,6 +36,9 @@ public final class MonitorConfig extends ServiceConfig {
     public static final String DRIFT_WINDOW_MS = "drift.window.ms";
     public static final String DRIFT_REFERENCE_MS = "drift.reference.ms";
     public static final String DRIFT_MIN_SAMPLES = "drift.min.samples";
+    public static final String DRIFT_INPUT_BINS = "drift.input.bins";
+    public static final String DRIFT_INPUT_FEATURES_MAX = "drift.input.features.max";
+    public static final String DRIFT_INPUT_TOP_FEATURES = "drift.input.top.features";
     public static final String METRICS_VERSIONS_KEPT = "metrics.versions.kept";
 
     public static final int DEFAULT_METRICS_PORT = 9404;
@@ -74,6 +79,17 @@ public final class MonitorConfig extends ServiceConfig {
             .define(DRIFT_MIN_SAMPLES, Type.INT, 100, Range.atLeast(1), Importance.LOW,
                     "Records both the reference and the current window must hold before PSI and JS are reported "
                             + "(until then the gauges read NaN): fewer make the figures mostly sampling noise.")
+            .define(DRIFT_INPUT_BINS, Type.INT, 10, Range.between(2, 50), Importance.LOW,
+                    "Input drift compares each input feature's histogram over this many bins, cut at quantiles of "
+                            + "the reference, so each bin holds an equal share of it. More bins see finer changes but "
+                            + "need more records per window to stay above sampling noise.")
+            .define(DRIFT_INPUT_FEATURES_MAX, Type.INT, 64, Range.between(1, 100), Importance.LOW,
+                    "Vector inputs: input drift watches the first this-many features of each input (images are "
+                            + "summarised by a fixed set of statistics instead). Bounds the monitor's memory and the "
+                            + "size of the reference it keeps in its changelog.")
+            .define(DRIFT_INPUT_TOP_FEATURES, Type.INT, 5, Range.between(1, 20), Importance.LOW,
+                    "How many of the most drifted input features have a kd_monitor_input_drift_psi gauge of their "
+                            + "own (tag feature); the largest PSI of all is kd_monitor_input_drift_psi_max.")
             .define(METRICS_VERSIONS_KEPT, Type.INT, 3, Range.between(1, 100), Importance.LOW,
                     "Per-version gauges are kept for this many of the newest model versions; older ones are removed "
                             + "so the number of series stays bounded.");
@@ -154,6 +170,24 @@ public final class MonitorConfig extends ServiceConfig {
 
     public int driftMinSamples() {
         return getInt(DRIFT_MIN_SAMPLES);
+    }
+
+    /** The spans of the drift measures: window, its steps, reference, and the records each must hold. */
+    public DriftWindows driftWindows() {
+        return new DriftWindows(driftWindow(), STEPS_PER_WINDOW, driftReference(), driftMinSamples());
+    }
+
+    public int driftInputBins() {
+        return getInt(DRIFT_INPUT_BINS);
+    }
+
+    /** The features of the task's inputs that input drift watches. */
+    public InputFeatures inputFeatures() {
+        return InputFeatures.of(task(), getInt(DRIFT_INPUT_FEATURES_MAX));
+    }
+
+    public int driftInputTopFeatures() {
+        return getInt(DRIFT_INPUT_TOP_FEATURES);
     }
 
     public int versionsKept() {

@@ -43,6 +43,8 @@ public final class MonitorMetrics {
     public static final String FRESHNESS = "kd.monitor.freshness";
     public static final String CLASS_AGREEMENT = "kd.monitor.class.agreement";
     public static final String CLASS_FREQUENCY = "kd.monitor.class.frequency";
+    public static final String INPUT_DRIFT_PSI = "kd.monitor.input.drift.psi";
+    public static final String INPUT_DRIFT_PSI_MAX = "kd.monitor.input.drift.psi.max";
     /** Classes with gauges of their own at most; beyond it only the worst by agreement have them. */
     public static final int MAX_CLASS_GAUGES = 50;
 
@@ -68,6 +70,8 @@ public final class MonitorMetrics {
     private final TreeMap<Long, VersionFigures> versions = new TreeMap<>();
     private final ArrayDeque<Double> freshnessSeconds = new ArrayDeque<>();
     private final Map<String, ClassFigures> classFigures = new HashMap<>();
+    private final Figure inputPsiMax = new Figure();
+    private final Map<String, FeatureFigure> featureFigures = new HashMap<>();
 
     public MonitorMetrics(MeterRegistry registry, int versionsKept) {
         this.registry = registry;
@@ -85,6 +89,9 @@ public final class MonitorMetrics {
         driftGauges(STUDENT, psiStudent, jsStudent);
         Gauge.builder(TEACHER_ENTROPY, teacherEntropy, Figure::get)
                 .description("Mean entropy of the teacher's labels at T = 1 over the drift window, in nats")
+                .register(registry);
+        Gauge.builder(INPUT_DRIFT_PSI_MAX, inputPsiMax, Figure::get)
+                .description("Largest PSI of any input feature, current window vs reference")
                 .register(registry);
     }
 
@@ -228,6 +235,52 @@ public final class MonitorMetrics {
         classFigures.values().forEach(figures -> figures.meters.forEach(registry::remove));
         classFigures.clear();
         classFigures.putAll(kept);
+    }
+
+    /**
+     * Publishes input drift: the largest PSI of any feature, and one gauge per feature for the {@code shown} most
+     * drifted ones only (tag {@code feature}), so the series stay bounded however many features the input has; a
+     * feature that leaves the most drifted loses its gauge.
+     *
+     * @param psi one figure per name, in the order of {@code featureNames}
+     */
+    public synchronized void inputDrift(List<String> featureNames, double[] psi, int shown) {
+        List<Integer> order = new ArrayList<>();
+        double max = Double.NaN;
+        for (int f = 0; f < psi.length; f++) {
+            order.add(f);
+            max = Double.isNaN(max) ? psi[f] : Math.max(max, psi[f]);
+        }
+        inputPsiMax.set(max);
+        order.sort(Comparator.comparingDouble((Integer f) -> psi[f]).reversed());
+        Map<String, FeatureFigure> kept = new HashMap<>();
+        for (int f : order.subList(0, Math.min(shown, order.size()))) {
+            String name = featureNames.get(f);
+            FeatureFigure figure = featureFigures.containsKey(name) ? featureFigures.remove(name) : new FeatureFigure(name);
+            figure.psi.set(psi[f]);
+            kept.put(name, figure);
+        }
+        featureFigures.values().forEach(figure -> registry.remove(figure.gauge));
+        featureFigures.clear();
+        featureFigures.putAll(kept);
+    }
+
+    /** The largest PSI of any input feature; NaN until the input reference and window are full. */
+    public double inputDriftMax() {
+        return inputPsiMax.get();
+    }
+
+    /** The input-drift gauge of one feature, removed when the feature leaves the most drifted. */
+    private final class FeatureFigure {
+        final Figure psi = new Figure();
+        final Meter gauge;
+
+        FeatureFigure(String name) {
+            gauge = Gauge.builder(INPUT_DRIFT_PSI, psi, Figure::get).tag("feature", name)
+                    .description("PSI of one input feature over quantile bins of the reference, current window vs "
+                            + "reference; only the most drifted features have a gauge")
+                    .register(registry);
+        }
     }
 
     /** A figure a gauge reads; NaN until first set. */

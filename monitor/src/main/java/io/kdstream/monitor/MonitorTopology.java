@@ -2,6 +2,7 @@ package io.kdstream.monitor;
 
 import java.time.Duration;
 
+import io.kdstream.core.drift.InputFeatures;
 import io.kdstream.core.kafka.DeadLetters;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.task.TaskContract;
@@ -9,6 +10,7 @@ import io.kdstream.monitor.classes.ClassPair;
 import io.kdstream.monitor.classes.PerClassProcessor;
 import io.kdstream.monitor.drift.DriftProcessor;
 import io.kdstream.monitor.drift.DriftSample;
+import io.kdstream.monitor.drift.InputDriftProcessor;
 import io.kdstream.monitor.freshness.FreshnessEvent;
 import io.kdstream.monitor.freshness.FreshnessProcessor;
 import io.kdstream.monitor.freshness.ServedVersions;
@@ -22,8 +24,10 @@ import io.kdstream.monitor.quality.SeenRequests;
 import io.kdstream.monitor.records.Decoded;
 import io.kdstream.monitor.records.DecodingProcessor;
 import io.kdstream.monitor.records.InputReaders;
+import io.kdstream.monitor.records.LabelledInput;
 import io.kdstream.monitor.records.RecordReader;
 import io.kdstream.monitor.records.TeacherView;
+import io.kdstream.monitor.state.CompactSerde;
 import io.kdstream.schemas.Checkpoint;
 import io.kdstream.schemas.GroundTruth;
 import io.kdstream.schemas.Prediction;
@@ -49,6 +53,7 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  *                 │      soft labels' true labels ──────┴─▶ score once per request ─────┘
  *                 ├─ top class ─┐
  * kd-soft-labels ─┴─ top class ─┴─▶ [drift] ─▶ PSI, JS vs reference, teacher entropy
+ * kd-soft-labels ─ input features ─▶ [input-drift] ─▶ PSI per feature vs reference (most drifted, and the largest)
  * kd-predictions ⋈ kd-soft-labels ─▶ (teacher class, student class) ─▶ [classes] ─▶ per-class agreement, frequencies
  * kd-predictions (new version) ─┐
  * kd-checkpoints (manifests) ───┴─▶ [freshness] ─▶ kd.monitor.freshness
@@ -72,8 +77,10 @@ public final class MonitorTopology {
         // letter with its topic, partition and offset, and the monitor carries on.
         KStream<byte[], Prediction> predictions = read(builder, topics.predictions(), "predictions",
                 InputReaders.predictions(classes), deadLetters, topics.deadLetters());
-        KStream<byte[], TeacherView> labels = read(builder, topics.softLabels(), "soft-labels",
-                InputReaders.softLabels(task), deadLetters, topics.deadLetters());
+        InputFeatures features = config.inputFeatures();
+        KStream<byte[], LabelledInput> labelled = read(builder, topics.softLabels(), "soft-labels",
+                InputReaders.softLabels(task, features), deadLetters, topics.deadLetters());
+        KStream<byte[], TeacherView> labels = labelled.mapValues(LabelledInput::view, Named.as("soft-labels-view"));
         KStream<byte[], GroundTruth> truths = read(builder, topics.groundTruth(), "ground-truth",
                 InputReaders.groundTruth(classes), deadLetters, topics.deadLetters());
         KStream<byte[], Checkpoint> manifests = read(builder, topics.checkpoints(), "checkpoints",
@@ -82,6 +89,7 @@ public final class MonitorTopology {
         quality(builder, config, metrics, predictions, labels, truths);
         perClass(builder, config, metrics, predictions, labels);
         drift(builder, config, metrics, predictions, labels);
+        inputDrift(builder, config, metrics, features, labelled);
         freshness(builder, metrics, predictions, manifests);
         return builder.build();
     }
@@ -158,13 +166,26 @@ public final class MonitorTopology {
                 new DriftSample(label.teacherClass(), label.entropy())), Named.as("teacher-classes"));
         KStream<String, DriftSample> student = predictions.map((id, prediction) -> KeyValue.pair(MonitorMetrics.STUDENT,
                 new DriftSample(prediction.getTopClass(), 0)), Named.as("student-classes"));
-        builder.addStateStore(DriftProcessor.sumsStoreBuilder(config.driftWindow(), MonitorConfig.STEPS_PER_WINDOW));
+        builder.addStateStore(DriftProcessor.sumsStoreBuilder(config.driftWindows()));
         builder.addStateStore(DriftProcessor.referenceStoreBuilder());
         teacher.merge(student, Named.as("class-samples"))
                 .repartition(Repartitioned.with(Serdes.String(), DriftSample.SERDE).withName("drift").withNumberOfPartitions(1))
-                .process(() -> new DriftProcessor(metrics, config.classCount(), config.driftWindow(),
-                                MonitorConfig.STEPS_PER_WINDOW, config.driftReference(), config.driftMinSamples()),
+                .process(() -> new DriftProcessor(metrics, config.classCount(), config.driftWindows()),
                         Named.as("drift-window"), DriftProcessor.SUMS_STORE, DriftProcessor.REFERENCE_STORE);
+    }
+
+    private static void inputDrift(StreamsBuilder builder, MonitorConfig config, MonitorMetrics metrics,
+                                   InputFeatures features, KStream<byte[], LabelledInput> labelled) {
+        // The inputs come from the soft labels: the teacher labels every shadowed and replayed request, and the label
+        // carries its input. Like the class mix, the input distribution is global, so one partition; each record is
+        // reduced to its few features first, so the repartition topic carries tens of numbers, not the image.
+        builder.addStateStore(InputDriftProcessor.sumsStoreBuilder(config.driftWindows()));
+        builder.addStateStore(InputDriftProcessor.referenceStoreBuilder());
+        labelled.map((id, label) -> KeyValue.pair(InputDriftProcessor.SERIES, label.inputFeatures()), Named.as("input-features"))
+                .repartition(Repartitioned.with(Serdes.String(), CompactSerde.doubles()).withName("input-drift").withNumberOfPartitions(1))
+                .process(() -> new InputDriftProcessor(metrics, features.names(), config.driftInputBins(),
+                                config.driftInputTopFeatures(), config.driftWindows()),
+                        Named.as("input-drift-window"), InputDriftProcessor.SUMS_STORE, InputDriftProcessor.REFERENCE_STORE);
     }
 
     private static void freshness(StreamsBuilder builder, MonitorMetrics metrics,

@@ -26,18 +26,42 @@ class MonitorMetricsTest {
         metrics.quality(4, 0.9, 0.1, 0.8);
         metrics.freshness(Duration.ofSeconds(3));
         metrics.perClass(List.of("a", "b"), new double[]{0.9, Double.NaN}, new double[]{0.5, 0.5}, new double[]{0.6, 0.4});
+        metrics.inputDrift(List.of("x00", "x01"), new double[]{0.02, 0.4}, 1);
 
         String scrape = registry.scrape();
 
         List<String> documented = documentedMonitorNames();
-        assertThat(documented).hasSize(11);
+        assertThat(documented).hasSize(13);
         for (String name : documented) {
             assertThat(scrape).as("scrape of %s", name).containsPattern("(?m)^# TYPE " + name + "(_total)? ");
         }
         assertThat(scrape).contains("kd_monitor_agreement_ratio{model_version=\"4\"} 0.9")
                 .contains("kd_monitor_unmatched_total{reason=\"no_label\"} 0")
                 .contains("kd_monitor_drift_psi{distribution=\"teacher\"} NaN")
-                .contains("kd_monitor_freshness_seconds_bucket");
+                .contains("kd_monitor_freshness_seconds_bucket")
+                .contains("kd_monitor_input_drift_psi{feature=\"x01\"} 0.4")
+                .contains("kd_monitor_input_drift_psi_max 0.4");
+    }
+
+    /** Three features, two shown: the gauges follow the two largest PSIs, a feature that falls back loses its gauge. */
+    @Test
+    void shouldKeepInputDriftGaugesOfTheMostDriftedFeaturesOnly() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MonitorMetrics metrics = new MonitorMetrics(registry, 3);
+        List<String> names = List.of("x00", "x01", "x02");
+
+        metrics.inputDrift(names, new double[]{0.5, 0.1, 0.3}, 2);
+        assertThat(featureGauges(registry)).containsExactlyInAnyOrder("x00", "x02");
+        metrics.inputDrift(names, new double[]{0.05, 0.1, 0.7}, 2);
+
+        assertThat(featureGauges(registry)).containsExactlyInAnyOrder("x01", "x02");
+        assertThat(registry.find(MonitorMetrics.INPUT_DRIFT_PSI).tag("feature", "x02").gauge().value()).isEqualTo(0.7);
+        assertThat(registry.find(MonitorMetrics.INPUT_DRIFT_PSI_MAX).gauge().value()).isEqualTo(0.7);
+        assertThat(metrics.inputDriftMax()).isEqualTo(0.7);
+    }
+
+    private static List<String> featureGauges(SimpleMeterRegistry registry) {
+        return registry.find(MonitorMetrics.INPUT_DRIFT_PSI).gauges().stream().map(g -> g.getId().getTag("feature")).toList();
     }
 
     @Test

@@ -30,7 +30,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -70,9 +69,7 @@ class MonitorTopologyTest {
         settings.put("drift.min.samples", "4");
         settings.put("metrics.versions.kept", "2");
         settings.put("state.dir", stateDir.toString());
-        MonitorConfig config = new MonitorConfig(settings);
-        MonitorMetrics metrics = new MonitorMetrics(registry, config.versionsKept());
-        driver = new TopologyTestDriver(MonitorTopology.build(config, metrics), MonitorService.streamsProperties(config), T0);
+        driver = MonitorDrivers.start(settings, registry, T0);
         predictions = input("kd-predictions");
         labels = input("kd-soft-labels");
         truths = input("kd-ground-truth");
@@ -329,6 +326,6 @@ class MonitorTopologyTest {
     }
 
     private TestInputTopic<byte[], byte[]> input(String topic) {
-        return driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+        return MonitorDrivers.input(driver, topic);
     }
 }

@@ -35,6 +35,11 @@ final class AccuracyPlot {
         teacher.setMarker(SeriesMarkers.NONE);
         chart.getStyler().setYAxisMin(Math.max(0, Math.floor(minAccuracy * 20) / 20 - 0.05));
         chart.getStyler().setYAxisMax(Math.min(1, teacherAccuracy + 0.03));
+        savePng(chart, file);
+    }
+
+    /** Writes {@code chart} to {@code file} as PNG, creating its folder. */
+    static void savePng(XYChart chart, Path file) {
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());

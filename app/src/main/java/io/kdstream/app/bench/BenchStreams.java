@@ -9,10 +9,13 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
+import io.kdstream.core.checkpoint.CheckpointAssembler;
+import io.kdstream.core.checkpoint.CheckpointChunks;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.kafka.KafkaClients;
 import io.kdstream.core.kafka.Topics;
 import io.kdstream.core.tensor.Tensors;
+import io.kdstream.schemas.CheckpointKey;
 import io.kdstream.schemas.DenseProbabilities;
 import io.kdstream.schemas.SoftLabel;
 import io.kdstream.schemas.serde.Codecs;
@@ -117,5 +120,26 @@ final class BenchStreams {
             }
         }
         return records;
+    }
+
+    /** Every verified checkpoint of {@code model} on the checkpoint topic at the time of the call, oldest first. */
+    static List<CheckpointAssembler.Assembled> checkpoints(String bootstrap, String clientId, String model) {
+        List<CheckpointAssembler.Assembled> found = new ArrayList<>();
+        CheckpointAssembler assembler = new CheckpointAssembler();
+        for (ConsumerRecord<byte[], byte[]> record : readCheckpointTopic(bootstrap, clientId)) {
+            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
+            if (!key.getModel().equals(model) || record.value() == null) {
+                continue;
+            }
+            if (key.getChunk() == CheckpointChunks.MANIFEST) {
+                CheckpointAssembler.Assembled assembled = assembler.complete(Codecs.CHECKPOINT.decode(record.value()));
+                if (assembled.ok()) {
+                    found.add(assembled);
+                }
+            } else {
+                assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
+            }
+        }
+        return found;
     }
 }

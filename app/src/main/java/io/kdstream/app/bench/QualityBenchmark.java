@@ -13,7 +13,6 @@ import java.util.Random;
 import ai.djl.Device;
 import io.kdstream.broker.EmbeddedKafkaBroker;
 import io.kdstream.core.checkpoint.CheckpointAssembler;
-import io.kdstream.core.checkpoint.CheckpointChunks;
 import io.kdstream.core.data.FashionMnist;
 import io.kdstream.core.data.LabeledImages;
 import io.kdstream.core.distill.DistillationLoss;
@@ -24,8 +23,6 @@ import io.kdstream.core.model.Classifier;
 import io.kdstream.core.model.Devices;
 import io.kdstream.core.training.Learner;
 import io.kdstream.core.training.OptimizerSettings;
-import io.kdstream.schemas.CheckpointKey;
-import io.kdstream.schemas.serde.Codecs;
 import io.kdstream.trainer.StudentTrainer;
 import io.kdstream.trainer.TrainerConfig;
 import io.kdstream.trainer.labels.Example;
@@ -33,7 +30,6 @@ import io.kdstream.trainer.training.Batch;
 import io.kdstream.trainer.training.BatchAssembler;
 import io.kdstream.trainer.training.ReplayBuffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -379,7 +375,7 @@ public final class QualityBenchmark {
                 BenchStreams.awaitTrained(trainer, train.count() - (newPerBatch - 1));
             }
             byte[] last = null;
-            for (CheckpointAssembler.Assembled checkpoint : checkpoints(broker.bootstrapServers())) {
+            for (CheckpointAssembler.Assembled checkpoint : BenchStreams.checkpoints(broker.bootstrapServers(), "quality-checkpoints", MODEL)) {
                 try (Classifier student = Classifier.fromWeights(architecture, checkpoint.weights(), device)) {
                     curve.add(Math.round(checkpoint.manifest().getLineage().getSamplesSeen() * settings.updatesPerStreamedExample()),
                             test.score(student.probabilities(test.inputs(), test.count(), 1f)));
@@ -391,27 +387,6 @@ public final class QualityBenchmark {
             }
             return new Online(curve, last);
         }
-    }
-
-    /** Every verified checkpoint of the model on the checkpoint topic, oldest first. */
-    private static List<CheckpointAssembler.Assembled> checkpoints(String bootstrap) {
-        List<CheckpointAssembler.Assembled> found = new ArrayList<>();
-        CheckpointAssembler assembler = new CheckpointAssembler();
-        for (ConsumerRecord<byte[], byte[]> record : BenchStreams.readCheckpointTopic(bootstrap, "quality-checkpoints")) {
-            CheckpointKey key = Codecs.CHECKPOINT_KEY.decode(record.key());
-            if (!key.getModel().equals(MODEL) || record.value() == null) {
-                continue;
-            }
-            if (key.getChunk() == CheckpointChunks.MANIFEST) {
-                CheckpointAssembler.Assembled assembled = assembler.complete(Codecs.CHECKPOINT.decode(record.value()));
-                if (assembled.ok()) {
-                    found.add(assembled);
-                }
-            } else if (CheckpointChunks.isWeightChunk(key)) {
-                assembler.addChunk(Codecs.CHECKPOINT_CHUNK.decode(record.value()));
-            }
-        }
-        return found;
     }
 
     private static Learner learner(Settings settings, Architecture architecture, Device device, float alpha) {

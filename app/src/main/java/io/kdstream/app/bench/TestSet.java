@@ -8,10 +8,14 @@ import io.kdstream.core.model.Classifier;
 record TestSet(float[] inputs, int[] labels, int[] teacherTop, int classes) {
 
     static TestSet of(LabeledImages images, Classifier teacher) {
-        float[] inputs = BenchStreams.unitInputs(images);
+        return of(BenchStreams.unitInputs(images), images.labels().clone(), teacher);
+    }
+
+    /** Inputs on the model's scale, one row per label, with the teacher's answers on them. */
+    static TestSet of(float[] inputs, int[] labels, Classifier teacher) {
         int classes = teacher.classes();
-        return new TestSet(inputs, images.labels().clone(), topClasses(teacher.probabilities(inputs, images.count(), 1f),
-                images.count(), classes), classes);
+        return new TestSet(inputs, labels, topClasses(teacher.probabilities(inputs, labels.length, 1f), labels.length, classes),
+                classes);
     }
 
     int count() {

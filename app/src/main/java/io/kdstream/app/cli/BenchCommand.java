@@ -16,10 +16,12 @@ import io.kdstream.app.bench.GatesBenchmark;
 import io.kdstream.app.bench.GatewayBenchmark;
 import io.kdstream.app.bench.PeakBenchmark;
 import io.kdstream.app.bench.QualityBenchmark;
+import io.kdstream.app.bench.RefreshBenchmark;
 import io.kdstream.app.bench.TeacherBenchmark;
 import io.kdstream.app.bench.TrainerBenchmark;
 import io.kdstream.app.data.ShippedTeachers;
 import io.kdstream.core.model.Architecture;
+import io.kdstream.app.replay.Drift;
 import io.kdstream.core.model.Classifier;
 import io.kdstream.core.task.BuiltInTasks;
 import io.kdstream.teacher.model.TeacherStore;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that measure a ratio against the limit in the same run.",
         subcommands = {BenchCommand.Teacher.class, BenchCommand.Trainer.class, BenchCommand.Quality.class, BenchCommand.Gateway.class, BenchCommand.Freshness.class,
-                BenchCommand.Gates.class, BenchCommand.Peak.class})
+                BenchCommand.Gates.class, BenchCommand.Peak.class, BenchCommand.Refresh.class})
 public final class BenchCommand {
 
     /** The trained teacher in {@code dir}, or in the default folder, where the Fashion-MNIST teacher kd ships is installed when none is. */
@@ -224,6 +226,50 @@ public final class BenchCommand {
             Duration interval = Durations.parse(checkpointInterval);
             return FreshnessBenchmark.run(new FreshnessBenchmark.Settings(store.dir(),
                     Durations.parse(duration), Durations.parse(warmUp), rate, interval));
+        }
+    }
+
+    @Command(name = "refresh", mixinStandardHelpOptions = true,
+            description = "Steady traffic, a drift at a known time, then the continuously distilled student against the one frozen "
+                    + "before the drift, both scored on drifted test images; recovery time, lasting gap, input-drift alert delay.")
+    static final class Refresh extends Benchmark {
+        @Option(names = "--drift", defaultValue = "blur", paramLabel = "KIND",
+                description = "Image drift kind: noise, brightness, contrast, blur, rotation or invert (default ${DEFAULT-VALUE}).")
+        String drift;
+
+        @Option(names = "--steady", defaultValue = "10m", description = "Traffic before the drift; false alarms are counted over it (default ${DEFAULT-VALUE}).")
+        String steady;
+
+        @Option(names = "--after", defaultValue = "3m", description = "Traffic after the drift (default ${DEFAULT-VALUE}).")
+        String after;
+
+        @Option(names = "--rate", defaultValue = "50", description = "Events per second (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--sample-every", defaultValue = "5s", description = "How often both students are scored (default ${DEFAULT-VALUE}).")
+        String sampleEvery;
+
+        @Option(names = "--test-images", defaultValue = "2000", description = "Held-out test images scored each time (default ${DEFAULT-VALUE}).")
+        int testImages;
+
+        @Option(names = "--plot", defaultValue = "refresh.png", description = "PNG of the curves (default ${DEFAULT-VALUE}).")
+        Path plot;
+
+        @Option(names = "--teacher-dir", description = "Teacher folder (default $KD_HOME/teacher, where the shipped teacher is installed when empty).")
+        Path teacherDir;
+
+        @Override
+        Map<String, Object> measure() throws IOException, InterruptedException {
+            Drift.Kind kind = Drift.parse(drift + "@0s").kind();
+            TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(BuiltInTasks.FASHION_MNIST) : teacherDir);
+            if (!store.exists()) {
+                ShippedTeachers.install(BuiltInTasks.FASHION_MNIST, store);
+            }
+            store = storedTeacher(store.dir());
+            try (Classifier teacher = store.load().classifier(Device.cpu())) {
+                return RefreshBenchmark.run(new RefreshBenchmark.Settings(store.dir(), kind, Durations.parse(steady),
+                        Durations.parse(after), rate, Durations.parse(sampleEvery), testImages, plot), teacher);
+            }
         }
     }
 

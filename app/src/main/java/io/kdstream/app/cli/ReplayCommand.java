@@ -54,8 +54,10 @@ public final class ReplayCommand implements Callable<Integer> {
     String topic;
 
     @Option(names = "--drift", defaultValue = "none@0s", paramLabel = "KIND@TIME",
-            description = "Change the traffic mid-stream: invert@60s (inverted inputs, bounded tasks), classmix@60s (only classes 0-2) "
-                    + "or covariate@60s (the generated tabular stream moves to other centres; labels stay as they are).")
+            description = "Change the traffic mid-stream, labels unchanged: invert@60s (inverted inputs, bounded tasks) or classmix@60s "
+                    + "(only classes 0-2) for any task; noise, brightness, contrast, blur or rotation@60s (MNIST-C style image "
+                    + "corruptions); covariate@60s (the generated tabular stream moves to other centres) or rescale@60s (the "
+                    + "first feature x10, as after an upstream unit change) for vectors.")
     String drift;
 
     @Option(names = "--via-gateway", paramLabel = "URL",

@@ -94,7 +94,7 @@ public final class Replay implements AutoCloseable {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             boolean drifting = drift.activeAt(elapsed);
             if (drifting && !announced) {
-                LOG.info("Replay: {} drift starts now ({} events sent)", drift.kind().name().toLowerCase(), sent.get());
+                LOG.info("Replay: {} drift starts now ({} events sent)", drift.kind().label(), sent.get());
                 announced = true;
             }
             LabeledExample example = source.next(drifting && drift.shiftsCovariates());
@@ -104,7 +104,7 @@ public final class Replay implements AutoCloseable {
             if (drifting && !drift.admits(example.label())) {
                 continue;
             }
-            sink.send(runId + "-" + sent.get(), source.task(), drifting ? drift.transform(example, source.task()) : example);
+            sink.send(runId + "-" + sent.get(), source.task(), drifting ? drift.transform(example, source.task(), sent.get()) : example);
             long count = sent.incrementAndGet();
             if (ratePerSecond > 0) {
                 pace(started, count);

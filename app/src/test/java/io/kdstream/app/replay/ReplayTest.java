@@ -104,7 +104,7 @@ class ReplayTest {
                 .hasMessageContaining("--drift invert needs a bounded value range, but task tabular-rbf is unbounded");
         assertThatThrownBy(() -> new Replay(new RecordingSink(), images, 0, 1, Drift.parse("covariate@1s")))
                 .hasMessageContaining("--drift covariate needs generated traffic");
-        assertThatThrownBy(() -> Drift.parse("sideways@1s")).hasMessageContaining("expected invert, classmix or covariate");
+        assertThatThrownBy(() -> Drift.parse("sideways@1s")).hasMessageContaining("expected one of none, invert, classmix, covariate");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.kdstream.monitor.drift;
 
-import java.time.Duration;
 import java.util.Arrays;
 
 import io.kdstream.core.drift.Divergences;
@@ -9,10 +8,8 @@ import io.kdstream.monitor.state.RollingSums;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -31,41 +28,31 @@ public final class DriftProcessor implements Processor<String, DriftSample, Void
 
     private final MonitorMetrics metrics;
     private final int classes;
-    private final Duration window;
-    private final int steps;
-    private final long referenceMs;
-    private final int minSamples;
+    private final DriftWindows windows;
     private ProcessorContext<Void, Void> context;
     private RollingSums sums;
     private KeyValueStore<String, Reference> references;
 
-    public DriftProcessor(MonitorMetrics metrics, int classes, Duration window, int steps, Duration reference, int minSamples) {
+    public DriftProcessor(MonitorMetrics metrics, int classes, DriftWindows windows) {
         this.metrics = metrics;
         this.classes = classes;
-        this.window = window;
-        this.steps = steps;
-        this.referenceMs = reference.toMillis();
-        this.minSamples = minSamples;
+        this.windows = windows;
     }
 
-    /**
-     * The frozen reference must survive restarts, hence a changelogged store; in memory, since it holds two small
-     * histograms. Caching collapses the per-record writes of the collecting phase into one changelog write per commit.
-     */
+    /** The frozen reference, two small histograms; see {@link DriftWindows#referenceStore}. */
     public static StoreBuilder<KeyValueStore<String, Reference>> referenceStoreBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REFERENCE_STORE), Serdes.String(), Reference.SERDE)
-                .withCachingEnabled();
+        return DriftWindows.referenceStore(REFERENCE_STORE, Reference.SERDE);
     }
 
-    public static StoreBuilder<WindowStore<String, double[]>> sumsStoreBuilder(Duration window, int steps) {
-        return RollingSums.storeBuilder(SUMS_STORE, window, steps);
+    public static StoreBuilder<WindowStore<String, double[]>> sumsStoreBuilder(DriftWindows windows) {
+        return RollingSums.storeBuilder(SUMS_STORE, windows.window(), windows.steps());
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         WindowStore<String, double[]> store = context.getStateStore(SUMS_STORE);
-        this.sums = new RollingSums(store, window, steps);
+        this.sums = new RollingSums(store, windows.window(), windows.steps());
         this.references = context.getStateStore(REFERENCE_STORE);
     }
 
@@ -87,7 +74,7 @@ public final class DriftProcessor implements Processor<String, DriftSample, Void
         if (MonitorMetrics.TEACHER.equals(distribution) && records > 0) {
             metrics.teacherEntropy(window[classes] / records);
         }
-        if (reference.frozen() && records >= minSamples) {
+        if (reference.frozen() && records >= windows.minSamples()) {
             metrics.drift(distribution, Divergences.psi(reference.counts(), current),
                     Divergences.jensenShannon(reference.counts(), current));
         }
@@ -101,7 +88,7 @@ public final class DriftProcessor implements Processor<String, DriftSample, Void
         if (reference.frozen()) {
             return reference;
         }
-        boolean collecting = timeMs < reference.startMs() + referenceMs || reference.total() < minSamples;
+        boolean collecting = windows.referenceCollects(reference.startMs(), reference.total(), timeMs);
         reference = collecting ? reference.plus(topClass) : reference.freeze();
         references.put(distribution, reference);
         return reference;

@@ -5,6 +5,7 @@ import java.util.List;
 import io.kdstream.core.distill.InvalidSoftLabelException;
 import io.kdstream.core.distill.SoftTargets;
 import io.kdstream.core.drift.Divergences;
+import io.kdstream.core.drift.InputFeatures;
 import io.kdstream.core.eval.ClassificationScores;
 import io.kdstream.core.task.TaskContract;
 import io.kdstream.core.tensor.InvalidTensorException;
@@ -66,15 +67,16 @@ public final class InputReaders {
     /**
      * kd-soft-labels: the teacher's label, its input and class count checked against the task (another shape or count
      * is a {@value TaskContract#MISMATCH} naming expected and found), validated by {@link SoftTargets} and re-tempered
-     * to T = 1.
+     * to T = 1; the input is reduced to its drift {@code features}.
      */
-    public static RecordReader<TeacherView> softLabels(TaskContract task) {
+    public static RecordReader<LabelledInput> softLabels(TaskContract task, InputFeatures features) {
         int classes = task.classCount();
         return (key, value) -> {
             requireRequestId(key);
             SoftLabel label = Codecs.SOFT_LABEL.decode(value);
+            float[] input;
             try {
-                task.toModelInput(label.getInput());
+                input = task.toModelInput(label.getInput());
             } catch (InvalidTensorException e) {
                 throw new RejectedRecordException(e.reason(), e.getMessage());
             }
@@ -92,8 +94,9 @@ public final class InputReaders {
             if (trueLabel != null) {
                 requireClass("trueLabel", trueLabel, classes);
             }
-            return new TeacherView(ClassificationScores.argmax(probabilities, 0, classes), probabilities,
+            TeacherView view = new TeacherView(ClassificationScores.argmax(probabilities, 0, classes), probabilities,
                     trueLabel == null ? TeacherView.UNKNOWN : trueLabel, Divergences.entropy(toDoubles(probabilities)));
+            return new LabelledInput(view, features.of(input));
         };
     }
 
