@@ -177,8 +177,9 @@ public final class GatesBenchmark {
         } else {
             reasons.merge(record.reason(), 1, Integer::sum);
         }
-        System.out.printf(Locale.ROOT, "v%-3d %-16s %-18s %s%n", version, kind.name().toLowerCase(Locale.ROOT),
-                record.reason() == null ? "accepted" : record.reason(), record.detail() == null ? "" : record.detail());
+        System.out.printf(Locale.ROOT, "v%-3d %-16s %-18s gate %6.1f ms  %s%n", version, kind.name().toLowerCase(Locale.ROOT),
+                record.reason() == null ? "accepted" : record.reason(), gateMillis.get(gateMillis.size() - 1),
+                record.detail() == null ? "" : record.detail());
     }
 
     private static double gateTotalMillis(SimpleMeterRegistry registry) {

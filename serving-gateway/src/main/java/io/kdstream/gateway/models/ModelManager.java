@@ -142,7 +142,8 @@ public final class ModelManager implements AutoCloseable {
             }
             return null;
         }
-        if (isPending(manifest)) {
+        boolean wasPending = isPending(manifest);
+        if (wasPending) {
             // Its decision is recorded afresh, without the waiting detail.
             pending = null;
             history.forget(manifest.getVersion());
@@ -170,7 +171,7 @@ public final class ModelManager implements AutoCloseable {
             PairedGate.Judgement judgement = judge(manifest, verdict.classifier(), sample);
             if (served != null && RefusalReasons.TOO_FEW_EXAMPLES.equals(judgement.reason())) {
                 verdict.classifier().close();
-                return hold(manifest, weights, judgement);
+                return hold(manifest, weights, judgement, wasPending);
             }
             if (!judgement.passed()) {
                 verdict.classifier().close();
@@ -190,12 +191,17 @@ public final class ModelManager implements AutoCloseable {
         return swapIn(manifest, verdict.classifier());
     }
 
-    /** Keeps a candidate that passed the manifest gates until enough examples it has not trained on arrive. */
-    private VersionRecord hold(Checkpoint manifest, byte[] weights, PairedGate.Judgement judgement) {
+    /**
+     * Keeps a candidate that passed the manifest gates until enough examples it has not trained on arrive; counted and
+     * logged once, not again when enough examples turn out to be too few that fit its task.
+     */
+    private VersionRecord hold(Checkpoint manifest, byte[] weights, PairedGate.Judgement judgement, boolean wasPending) {
         pending = new Pending(manifest, weights);
-        metrics.swap(SwapOutcome.PENDING, RefusalReasons.TOO_FEW_EXAMPLES);
-        LOG.info("Checkpoint {} v{} is pending: {}; still serving v{}", manifest.getModel(), manifest.getVersion(),
-                judgement.detail(), servedVersion().orElse(-1));
+        if (!wasPending) {
+            metrics.swap(SwapOutcome.PENDING, RefusalReasons.TOO_FEW_EXAMPLES);
+            LOG.info("Checkpoint {} v{} is pending: {}; still serving v{}", manifest.getModel(), manifest.getVersion(),
+                    judgement.detail(), servedVersion().orElse(-1));
+        }
         VersionRecord record = pendingRecord(manifest, judgement.report().examples(), Instant.now());
         history.record(record);
         return record;

@@ -28,7 +28,8 @@ import io.kdstream.schemas.Checkpoint;
 public final class PairedGate {
 
     /**
-     * @param minExamples      fewer unseen examples than this after {@code wait}: refused {@code too-few-examples}
+     * @param minExamples      fewer usable unseen examples than this: judged {@code too-few-examples}, which keeps a
+     *                         candidate pending once a model serves (and passes a first model on its manifest)
      * @param maxExamples      the newest this many unseen examples are scored
      * @param maxWait          longest wait for {@code minExamples} unseen examples
      * @param maxDrop          allowance on overall agreement

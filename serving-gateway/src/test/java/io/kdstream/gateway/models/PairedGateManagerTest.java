@@ -140,6 +140,27 @@ class PairedGateManagerTest {
         assertThat(fate(2)).isEqualTo(VersionRecord.Fate.SUPERSEDED);
     }
 
+    @Test
+    void shouldCountAPendingCandidateOnceWhileTheExamplesThatArriveDoNotFitItsTask() {
+        // given version 1 served and version 2 pending
+        assertThat(models.offer(manifest(1, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.SERVING);
+        assertThat(models.offer(manifest(2, good, 0), good).fate()).isEqualTo(VersionRecord.Fate.PENDING);
+
+        // when 300 labels arrive whose inputs are of another task's shape, polled again and again
+        float[] teacher = GateExamples.labelledBy(good, 1).get(0).teacher();
+        for (int i = 0; i < 300; i++) {
+            recent.add(new LabelledExample(0, i, TestCheckpoints.TABULAR.toTensor(TestCheckpoints.tabularInput(i)), teacher, -1));
+        }
+        for (int poll = 0; poll < 5; poll++) {
+            assertThat(models.gatePending().fate()).isEqualTo(VersionRecord.Fate.PENDING);
+        }
+
+        // then it still waits, counted and listed once, and version 1 serves
+        assertThat(registry.get(GatewayMetrics.SWAPS).tag("outcome", "pending").counter().count()).isEqualTo(1);
+        assertThat(models.history()).filteredOn(record -> record.version() == 2).hasSize(1);
+        assertThat(models.servedVersion()).hasValue(1);
+    }
+
     private VersionRecord.Fate fate(long version) {
         return models.history().stream().filter(record -> record.version() == version).findFirst().orElseThrow().fate();
     }
