@@ -158,17 +158,25 @@ public final class FreshnessBenchmark {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
     }
 
-    /** The gateway's gate decisions by outcome and reason, and how long gating took: what can hold a checkpoint back. */
+    /**
+     * The gateway's swap decisions (swapped, refused by the holdout gate, ...) and paired-gate decisions by outcome and
+     * reason, and how long gating took: what can hold a checkpoint back.
+     */
     private static Map<String, Object> gateFigures(MeterRegistry registry) {
         Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Long> decisions = new TreeMap<>();
-        registry.find(GatewayMetrics.GATE_DECISIONS).counters().forEach(counter -> decisions.merge(
-                counter.getId().getTag("outcome") + "/" + counter.getId().getTag("reason"), (long) counter.count(), Long::sum));
-        out.put("gate_decisions", decisions);
+        out.put("swap_decisions", countsByOutcome(registry, GatewayMetrics.SWAPS));
+        out.put("gate_decisions", countsByOutcome(registry, GatewayMetrics.GATE_DECISIONS));
         double maxSeconds = registry.find(GatewayMetrics.GATE_DURATION).timers().stream()
                 .mapToDouble(timer -> timer.max(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0).max().orElse(0);
         out.put("gate_max_s", maxSeconds);
         return out;
+    }
+
+    private static Map<String, Long> countsByOutcome(MeterRegistry registry, String counter) {
+        Map<String, Long> counts = new TreeMap<>();
+        registry.find(counter).counters().forEach(found -> counts.merge(
+                found.getId().getTag("outcome") + "/" + found.getId().getTag("reason"), (long) found.count(), Long::sum));
+        return counts;
     }
 
     /** The longest stretch, in seconds, between two changes of the served version while measured traffic flowed. */
