@@ -54,7 +54,10 @@ class DashboardQueriesIT {
         Pipeline.Settings settings = new Pipeline.Settings(2,
                 Map.of(TeacherConfig.TEACHER_DIR, teacherDir.toString()),
                 Map.of(TrainerConfig.STUDENT_ARCHITECTURE, TinyTeacher.STUDENT.spec(), TrainerConfig.CHECKPOINT_INTERVAL_MS, 1000),
-                Map.of(GatewayConfig.HTTP_PORT, 0, GatewayConfig.SHADOW_FRACTION, 1.0, GatewayConfig.GATE_MIN_AGREEMENT, 0.3),
+                // This stream labels about 80 examples per 1 s checkpoint, fewer than the paired gate's default 300:
+                // every candidate would be superseded while pending, and freshness would never be measured.
+                Map.of(GatewayConfig.HTTP_PORT, 0, GatewayConfig.SHADOW_FRACTION, 1.0, GatewayConfig.GATE_MIN_AGREEMENT, 0.3,
+                        GatewayConfig.GATE_EXAMPLES_MIN, 50),
                 Map.of(MonitorConfig.JOIN_WINDOW_MS, 10_000, MonitorConfig.JOIN_GRACE_MS, 2000,
                         MonitorConfig.QUALITY_WINDOW_MS, 10_000, MonitorConfig.DRIFT_WINDOW_MS, 5000,
                         MonitorConfig.DRIFT_REFERENCE_MS, 10_000, MonitorConfig.DRIFT_MIN_SAMPLES, 50));
