@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -190,7 +191,8 @@ public final class ShadowClient implements AutoCloseable {
             return false;
         }
         Tensor tensor = new Tensor(dtype, shape, data);
-        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), tensor, null, TrafficSource.SHADOW);
+        // The shadow id, not the caller's request id, picks the trainer's held-out slice: callers cannot steer it.
+        TrafficEvent event = new TrafficEvent(requestId, Instant.now(), tensor, null, TrafficSource.SHADOW, UUID.randomUUID().toString());
         return offer(new Pending(trafficTopic, requestId, Codecs.TRAFFIC_EVENT.encode(event), inputs));
     }
 

@@ -72,6 +72,7 @@ class ShadowClientIT {
         assertThat(events).hasSize(40);
         TrafficEvent seventh = events.get("req-7");
         assertThat(seventh.getSource()).isEqualTo(TrafficSource.SHADOW);
+        assertThat(seventh.getShadowId()).as("the id the trainer's holdout slice is chosen by").isNotBlank().isNotEqualTo("req-7");
         assertThat(seventh.getInput().getDtype()).isEqualTo(DType.FLOAT32);
         assertThat(seventh.getInput().getShape()).containsExactly(16);
         assertThat(floats(seventh.getInput().getData())).containsExactly(features(7));
