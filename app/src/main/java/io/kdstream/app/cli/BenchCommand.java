@@ -261,11 +261,7 @@ public final class BenchCommand {
         @Override
         Map<String, Object> measure() throws IOException, InterruptedException {
             Drift.Kind kind = Drift.parse(drift + "@0s").kind();
-            TeacherStore store = new TeacherStore(teacherDir == null ? ShippedTeachers.defaultDir(BuiltInTasks.FASHION_MNIST) : teacherDir);
-            if (!store.exists()) {
-                ShippedTeachers.install(BuiltInTasks.FASHION_MNIST, store);
-            }
-            store = storedTeacher(store.dir());
+            TeacherStore store = storedTeacher(teacherDir);
             try (Classifier teacher = store.load().classifier(Device.cpu())) {
                 return RefreshBenchmark.run(new RefreshBenchmark.Settings(store.dir(), kind, Durations.parse(steady),
                         Durations.parse(after), rate, Durations.parse(sampleEvery), testImages, plot), teacher);
