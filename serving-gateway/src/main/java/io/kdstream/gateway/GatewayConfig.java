@@ -93,8 +93,9 @@ public final class GatewayConfig extends ServiceConfig {
                                 + "same recent examples as the served model's, is worse by more than this even after adding "
                                 + GATE_Z + " standard errors of the paired difference. Without the paired gate the manifests' "
                                 + "holdout scores are compared instead, with two standard errors.")
-                .define(GATE_PAIRED, Type.BOOLEAN, true, Importance.HIGH,
-                        "Judge each candidate against the served model on recent teacher-labelled examples from the "
+                .define(GATE_PAIRED, Type.BOOLEAN, false, Importance.HIGH,
+                        "Opt-in until a candidate pending when the stream ends can still be gated (today the newest one "
+                                + "then waits for ever and the older ones were superseded). Judge each candidate against the served model on recent teacher-labelled examples from the "
                                 + "soft-label topic that neither trained on (the paired gate); a candidate with too few "
                                 + "such examples is pending until they arrive. The first model a gateway serves has "
                                 + "nothing to be paired with and passes on its manifest (and its measured agreement when "

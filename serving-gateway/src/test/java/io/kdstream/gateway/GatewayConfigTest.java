@@ -24,7 +24,7 @@ class GatewayConfigTest {
         assertThat(config.modelName()).isEqualTo("student");
         assertThat(config.minAgreement()).isEqualTo(0.6);
         assertThat(config.maxDrop()).isEqualTo(0.01);
-        assertThat(config.pairedGate()).isTrue();
+        assertThat(config.pairedGate()).isFalse();
         assertThat(config.batchMax()).isEqualTo(32);
         assertThat(config.batchWait()).isEqualTo(Duration.ofMillis(2));
         assertThat(config.shadowFraction()).isEqualTo(0.1);
