@@ -133,8 +133,8 @@ class PairedGateIT {
 
     private static Gateway pairedGateway(EmbeddedKafkaBroker kafka) {
         return new Gateway(new GatewayConfig(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                GatewayConfig.HTTP_HOST, "127.0.0.1", GatewayConfig.HTTP_PORT, "0", GatewayConfig.DEVICE, "cpu")),
-                CommonMetrics.prometheusRegistry());
+                GatewayConfig.HTTP_HOST, "127.0.0.1", GatewayConfig.HTTP_PORT, "0", GatewayConfig.DEVICE, "cpu",
+                GatewayConfig.GATE_PAIRED, "true")), CommonMetrics.prometheusRegistry());
     }
 
     /** Version {@code version}'s entry in GET /v1/models, read over HTTP, or null when it is not listed. */
